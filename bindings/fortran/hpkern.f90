@@ -1,0 +1,423 @@
+!> hpkern: Fortran bindings to libhpkern, the compute kernels of "High Performance Python"
+!> (2D diffusion, Julia set, primes) behind a stable C ABI. Mirrors include/hpkern.h, which is the
+!> contract: read it for every function's ranges and statuses.
+!>
+!> Build (from the repository root, after `make lib`; -J/-I keep hpkern.mod in build/):
+!>   gfortran -J build -I build bindings/fortran/hpkern.f90 example.f90 \
+!>            -L target/release -lhpkern -Wl,-rpath,$PWD/target/release
+!>
+!> Two layers:
+!>  * Raw interfaces, one per export of the header, under the header's names (hpk_diffusion_evolve,
+!>    hpk_julia_grid, hpk_is_prime, ...): C semantics, row-major sizes passed explicitly.
+!>  * Wrappers taking ordinary Fortran arrays, which derive the sizes from the arrays:
+!>    hpk_evolve, hpk_run, hpk_julia, hpk_calculate_z, hpk_is_prime_array, hpk_list_primes, and the
+!>    string functions hpk_version_string, hpk_error_message, hpk_status_string, hpk_c_string.
+!>
+!> Type mapping (the header's C type -> Fortran):
+!>  * hpk_status (uint32_t) -> integer(c_int32_t); its values 0..7 are the HPK_OK / HPK_ERR_*
+!>    parameters below. hpk_boundary (uint32_t) -> integer(c_int32_t).
+!>  * size_t -> integer(c_size_t); int32_t -> integer(c_int32_t); double -> real(c_double);
+!>    bool -> logical(c_bool); hpk_complex -> complex(c_double_complex), which has the same layout
+!>    (two doubles, real part first).
+!>  * uint64_t -> integer(c_int64_t). Fortran has no unsigned type: a value >= 2**63 travels as its
+!>    two's complement bit pattern, i.e. as the negative integer value - 2**64 (2**64 - 1 is -1,
+!>    the largest 64-bit prime 2**64 - 59 is -59_c_int64_t). Results come back the same way. All
+!>    the book's numbers are below 2**63 and need no care.
+!>  * Scalars are passed by value. Pointers are assumed-size arrays or scalars passed by reference,
+!>    declared OPTIONAL: an absent argument is passed as NULL (Fortran 2018 interoperability;
+!>    tested with gfortran 12), which is how a size query leaves out its buffer, e.g.
+!>      status = hpk_primes_in_range(lo, hi, capacity=0_c_size_t, written=needed)
+!>    A disassociated pointer or unallocated allocatable passed there is absent too.
+!>  * Output arguments are INTENT(INOUT), not INTENT(OUT): the library leaves them untouched on any
+!>    error, and INTENT(OUT) would let the compiler treat them as undefined after the call.
+!>  * The C strings (hpk_version, hpk_status_message, hpk_last_error_message) are returned as
+!>    type(c_ptr); hpk_c_string converts one into a Fortran string, and the *_string / *_message
+!>    wrappers do that for you.
+!>
+!> Array layout: the library's grids are row-major (C order). A Fortran array of shape (n1, n2) is
+!> column-major, which is the same memory as a row-major n2 x n1 array, so the wrappers pass
+!> rows = size(grid, 2) and cols = size(grid, 1). The diffusion stencil is symmetric in the two
+!> axes, so a Fortran caller gets exactly the Fortran-order result; for the Julia set, element
+!> output(k+1, r+1) is column k (real axis) of row r (imaginary axis, row 0 at the top, y2).
+module hpkern
+   use, intrinsic :: iso_c_binding, only: c_associated, c_bool, c_char, c_double, c_double_complex, &
+                                          c_f_pointer, c_int32_t, c_int64_t, c_ptr, c_size_t
+   implicit none
+   private
+
+   !> Version of the header this module mirrors; hpk_version_string() returns the library's.
+   integer, parameter, public :: HPK_VERSION_MAJOR = 0, HPK_VERSION_MINOR = 1, HPK_VERSION_PATCH = 0
+   !> The header's HPK_ABI_VERSION, the soname's number: a program can use the loaded library if
+   !> hpk_abi_version() equals it. Renamed because Fortran names are case-insensitive and
+   !> HPK_ABI_VERSION would clash with the function hpk_abi_version.
+   integer(c_int32_t), parameter, public :: HPK_HEADER_ABI_VERSION = 1
+
+   !> Statuses (hpk_status); see the header for when each is returned.
+   integer(c_int32_t), parameter, public :: &
+      HPK_OK = 0, &                    ! success; outputs are written
+      HPK_ERR_NULL_POINTER = 1, &      ! a required pointer is NULL (an absent argument)
+      HPK_ERR_INVALID_SIZE = 2, &      ! a dimension is zero or the byte count overflows; from the
+                                       ! wrappers also: the arrays' shapes do not match
+      HPK_ERR_INVALID_ARGUMENT = 3, &  ! negative maxiter, NaN/Inf, unknown boundary, misaligned...
+      HPK_ERR_OVERLAP = 4, &           ! an output overlaps an input or the other array
+      HPK_ERR_BUFFER_TOO_SMALL = 5, &  ! hpk_primes_in_range: `written` holds the required size
+      HPK_ERR_OUT_OF_MEMORY = 6, &     ! internal buffers or worker threads could not be allocated
+      HPK_ERR_PANIC = 7                ! an internal bug was caught; the library stays usable
+
+   !> Diffusion boundaries (hpk_boundary).
+   integer(c_int32_t), parameter, public :: &
+      HPK_BOUNDARY_FIXED = 0, &     ! edge cells copied unchanged; < 3 rows or columns is all edge
+      HPK_BOUNDARY_PERIODIC = 1     ! neighbours wrap around; conserves the grid's sum
+
+   ! ------------------------------------------------------------------------------------------
+   ! Raw interfaces: one per export, same name and argument order as the header.
+   ! ------------------------------------------------------------------------------------------
+   public :: hpk_diffusion_evolve, hpk_diffusion_run, hpk_julia_calculate_z, hpk_julia_grid, &
+             hpk_last_error_message, hpk_smallest_factor_in_range, hpk_check_prime, hpk_is_prime, &
+             hpk_is_prime_batch, hpk_count_primes, hpk_primes_in_range, hpk_status_message, &
+             hpk_set_num_threads, hpk_get_num_threads, hpk_version, hpk_abi_version
+
+   interface
+      !> One diffusion step from grid_in (rows x cols, row-major) into grid_out; not in place.
+      function hpk_diffusion_evolve(grid_in, grid_out, rows, cols, d, dt, boundary) result(status) &
+         bind(C, name="hpk_diffusion_evolve")
+         import :: c_double, c_int32_t, c_size_t
+         real(c_double), intent(in), optional :: grid_in(*)
+         real(c_double), intent(inout), optional :: grid_out(*)
+         integer(c_size_t), value :: rows, cols
+         real(c_double), value :: d, dt
+         integer(c_int32_t), value :: boundary
+         integer(c_int32_t) :: status
+      end function hpk_diffusion_evolve
+
+      !> `steps` diffusion steps of grid, ping-ponging with scratch; the result ends in grid.
+      !> steps is a uint64_t (see the module header for values >= 2**63).
+      function hpk_diffusion_run(grid, scratch, rows, cols, d, dt, boundary, steps) result(status) &
+         bind(C, name="hpk_diffusion_run")
+         import :: c_double, c_int32_t, c_int64_t, c_size_t
+         real(c_double), intent(inout), optional :: grid(*), scratch(*)
+         integer(c_size_t), value :: rows, cols
+         real(c_double), value :: d, dt
+         integer(c_int32_t), value :: boundary
+         integer(c_int64_t), value :: steps
+         integer(c_int32_t) :: status
+      end function hpk_diffusion_run
+
+      !> Escape counts output(i) of z = zs(i), c = cs(i), for n points; n = 0 is a no-op.
+      function hpk_julia_calculate_z(zs, cs, n, maxiter, output) result(status) &
+         bind(C, name="hpk_julia_calculate_z")
+         import :: c_double_complex, c_int32_t, c_size_t
+         complex(c_double_complex), intent(in), optional :: zs(*), cs(*)
+         integer(c_size_t), value :: n
+         integer(c_int32_t), value :: maxiter
+         integer(c_int32_t), intent(inout), optional :: output(*)
+         integer(c_int32_t) :: status
+      end function hpk_julia_calculate_z
+
+      !> Escape counts of a width x height grid of the plane, row-major (element r*width + k).
+      function hpk_julia_grid(x1, x2, y1, y2, width, height, c_re, c_im, maxiter, output) result(status) &
+         bind(C, name="hpk_julia_grid")
+         import :: c_double, c_int32_t, c_size_t
+         real(c_double), value :: x1, x2, y1, y2
+         integer(c_size_t), value :: width, height
+         real(c_double), value :: c_re, c_im
+         integer(c_int32_t), value :: maxiter
+         integer(c_int32_t), intent(inout), optional :: output(*)
+         integer(c_int32_t) :: status
+      end function hpk_julia_grid
+
+      !> What went wrong in this thread's last failing call (C string, never NULL; may be empty).
+      function hpk_last_error_message() result(text) bind(C, name="hpk_last_error_message")
+         import :: c_ptr
+         type(c_ptr) :: text
+      end function hpk_last_error_message
+
+      !> Smallest divisor of n in [max(from, 2), to), or 0 if none (all three are uint64_t).
+      function hpk_smallest_factor_in_range(n, from, to, factor) result(status) &
+         bind(C, name="hpk_smallest_factor_in_range")
+         import :: c_int32_t, c_int64_t
+         integer(c_int64_t), value :: n, from, to
+         integer(c_int64_t), intent(inout), optional :: factor
+         integer(c_int32_t) :: status
+      end function hpk_smallest_factor_in_range
+
+      !> Primality by the book's trial division (about 0.2 s for an 18-digit prime).
+      function hpk_check_prime(n, is_prime) result(status) bind(C, name="hpk_check_prime")
+         import :: c_bool, c_int32_t, c_int64_t
+         integer(c_int64_t), value :: n
+         logical(c_bool), intent(inout), optional :: is_prime
+         integer(c_int32_t) :: status
+      end function hpk_check_prime
+
+      !> Primality by deterministic Miller-Rabin (microseconds for any 64-bit n).
+      function hpk_is_prime(n, is_prime) result(status) bind(C, name="hpk_is_prime")
+         import :: c_bool, c_int32_t, c_int64_t
+         integer(c_int64_t), value :: n
+         logical(c_bool), intent(inout), optional :: is_prime
+         integer(c_int32_t) :: status
+      end function hpk_is_prime
+
+      !> is_prime(i) = whether numbers(i) is prime, for count numbers; count = 0 is a no-op.
+      function hpk_is_prime_batch(numbers, count, is_prime) result(status) bind(C, name="hpk_is_prime_batch")
+         import :: c_bool, c_int32_t, c_int64_t, c_size_t
+         integer(c_int64_t), intent(in), optional :: numbers(*)
+         integer(c_size_t), value :: count
+         logical(c_bool), intent(inout), optional :: is_prime(*)
+         integer(c_int32_t) :: status
+      end function hpk_is_prime_batch
+
+      !> The number of primes in [lo, hi) (segmented sieve).
+      function hpk_count_primes(lo, hi, count) result(status) bind(C, name="hpk_count_primes")
+         import :: c_int32_t, c_int64_t
+         integer(c_int64_t), value :: lo, hi
+         integer(c_int64_t), intent(inout), optional :: count
+         integer(c_int32_t) :: status
+      end function hpk_count_primes
+
+      !> The primes in [lo, hi) into primes(1:written) if capacity suffices; otherwise
+      !> HPK_ERR_BUFFER_TOO_SMALL with written = the required capacity. Leave primes out (NULL) with
+      !> capacity 0 for a size query; hpk_list_primes does both steps for you.
+      function hpk_primes_in_range(lo, hi, primes, capacity, written) result(status) &
+         bind(C, name="hpk_primes_in_range")
+         import :: c_int32_t, c_int64_t, c_size_t
+         integer(c_int64_t), value :: lo, hi
+         integer(c_int64_t), intent(inout), optional :: primes(*)
+         integer(c_size_t), value :: capacity
+         integer(c_size_t), intent(inout), optional :: written
+         integer(c_int32_t) :: status
+      end function hpk_primes_in_range
+
+      !> A short description of a status (static C string, never NULL, also for unknown codes).
+      function hpk_status_message(status) result(text) bind(C, name="hpk_status_message")
+         import :: c_int32_t, c_ptr
+         integer(c_int32_t), value :: status
+         type(c_ptr) :: text
+      end function hpk_status_message
+
+      !> Threads the kernels use from now on; 0 = automatic (HPK_NUM_THREADS or the core count).
+      function hpk_set_num_threads(n) result(status) bind(C, name="hpk_set_num_threads")
+         import :: c_int32_t, c_size_t
+         integer(c_size_t), value :: n
+         integer(c_int32_t) :: status
+      end function hpk_set_num_threads
+
+      !> The number of threads the next kernel call will use (at least 1).
+      function hpk_get_num_threads() result(n) bind(C, name="hpk_get_num_threads")
+         import :: c_size_t
+         integer(c_size_t) :: n
+      end function hpk_get_num_threads
+
+      !> The library's version "MAJOR.MINOR.PATCH" (static C string).
+      function hpk_version() result(text) bind(C, name="hpk_version")
+         import :: c_ptr
+         type(c_ptr) :: text
+      end function hpk_version
+
+      !> The loaded library's ABI version; compare with HPK_HEADER_ABI_VERSION.
+      function hpk_abi_version() result(version) bind(C, name="hpk_abi_version")
+         import :: c_int32_t
+         integer(c_int32_t) :: version
+      end function hpk_abi_version
+   end interface
+
+   ! The C library's strlen, to size the Fortran copy of a C string.
+   interface
+      function c_strlen(s) result(n) bind(C, name="strlen")
+         import :: c_ptr, c_size_t
+         type(c_ptr), value :: s
+         integer(c_size_t) :: n
+      end function c_strlen
+   end interface
+
+   ! ------------------------------------------------------------------------------------------
+   ! Wrappers on ordinary Fortran arrays. All return the library's status; the shape checks
+   ! they add return HPK_ERR_INVALID_SIZE without calling the library (hpk_error_message() then
+   ! still describes the previous library failure). An empty grid is rejected by the library
+   ! (HPK_ERR_INVALID_SIZE, as a zero dimension); empty 1D arrays are valid no-ops.
+   ! Arrays are CONTIGUOUS dummies, so contiguous actual arguments (whole arrays, allocatables,
+   ! CONTIGUOUS pointers, sections like a(:, j1:j2)) are passed in place. Anything else (a
+   ! strided section, or a pointer without the CONTIGUOUS attribute, which gfortran copies
+   ! unconditionally) goes through a temporary copy: correct, but slower, and the library then
+   ! checks the copy, not your array, for overlap and alignment.
+   ! ------------------------------------------------------------------------------------------
+   public :: hpk_evolve, hpk_run, hpk_julia, hpk_calculate_z, hpk_is_prime_array, hpk_list_primes, &
+             hpk_version_string, hpk_error_message, hpk_status_string, hpk_c_string
+
+contains
+
+   !> One diffusion step from grid_in into grid_out (same shape, distinct arrays):
+   !> out(i,j) = in(i,j) + d*dt*(in(i+1,j) + in(i-1,j) + in(i,j+1) + in(i,j-1) - 4*in(i,j)).
+   !> boundary is HPK_BOUNDARY_FIXED or HPK_BOUNDARY_PERIODIC. Returns HPK_ERR_INVALID_SIZE also
+   !> if the shapes differ. On error grid_out is unchanged.
+   function hpk_evolve(grid_in, grid_out, d, dt, boundary) result(status)
+      real(c_double), contiguous, intent(in) :: grid_in(:, :)
+      real(c_double), contiguous, intent(inout) :: grid_out(:, :)
+      real(c_double), intent(in) :: d, dt
+      integer(c_int32_t), intent(in) :: boundary
+      integer(c_int32_t) :: status
+      real(c_double) :: empty_in(1), empty_out(1)
+
+      if (any(shape(grid_out) /= shape(grid_in))) then
+         status = HPK_ERR_INVALID_SIZE
+      else if (size(grid_in) == 0) then
+         ! An empty array may arrive with a NULL address (gfortran's copy of an empty section),
+         ! which the library would report first; stand-ins let it report the zero dimension.
+         status = hpk_diffusion_evolve(empty_in, empty_out, rows=size(grid_in, 2, kind=c_size_t), &
+                                       cols=size(grid_in, 1, kind=c_size_t), d=d, dt=dt, boundary=boundary)
+      else
+         ! Column-major (n1, n2) is row-major n2 x n1: rows are Fortran's columns.
+         status = hpk_diffusion_evolve(grid_in, grid_out, rows=size(grid_in, 2, kind=c_size_t), &
+                                       cols=size(grid_in, 1, kind=c_size_t), d=d, dt=dt, boundary=boundary)
+      end if
+   end function hpk_evolve
+
+   !> `steps` diffusion steps of grid in place, using scratch (same shape, contents ignored and
+   !> left unspecified) as the second buffer; the result is in grid whatever the parity of steps.
+   !> steps = 0 changes nothing. Returns HPK_ERR_INVALID_SIZE also if the shapes differ. On error
+   !> neither array is changed.
+   function hpk_run(grid, scratch, d, dt, boundary, steps) result(status)
+      real(c_double), contiguous, intent(inout) :: grid(:, :), scratch(:, :)
+      real(c_double), intent(in) :: d, dt
+      integer(c_int32_t), intent(in) :: boundary
+      integer(c_int64_t), intent(in) :: steps
+      integer(c_int32_t) :: status
+      real(c_double) :: empty_grid(1), empty_scratch(1)
+
+      if (any(shape(scratch) /= shape(grid))) then
+         status = HPK_ERR_INVALID_SIZE
+      else if (size(grid) == 0) then
+         ! As in hpk_evolve: an empty array may arrive with a NULL address.
+         status = hpk_diffusion_run(empty_grid, empty_scratch, rows=size(grid, 2, kind=c_size_t), &
+                                    cols=size(grid, 1, kind=c_size_t), d=d, dt=dt, boundary=boundary, steps=steps)
+      else
+         status = hpk_diffusion_run(grid, scratch, rows=size(grid, 2, kind=c_size_t), &
+                                    cols=size(grid, 1, kind=c_size_t), d=d, dt=dt, boundary=boundary, steps=steps)
+      end if
+   end function hpk_run
+
+   !> Escape counts of the Julia set z -> z*z + c over [x1, x2] x [y1, y2], into output of shape
+   !> (width, height): output(k+1, r+1) is the point x1 + k*(x2-x1)/width + i*(y2 + r*(y1-y2)/height),
+   !> so the first index runs along the real axis from x1 and the second down from y2 (the top).
+   !> Counts are 0..maxiter. The book: x1 = y1 = -1.8, x2 = y2 = 1.8, (1000, 1000),
+   !> c = (-0.62772, -0.42193), maxiter 300: sum(output) = 33219980.
+   function hpk_julia(output, x1, x2, y1, y2, c, maxiter) result(status)
+      integer(c_int32_t), contiguous, intent(inout) :: output(:, :)
+      real(c_double), intent(in) :: x1, x2, y1, y2
+      complex(c_double_complex), intent(in) :: c
+      integer(c_int32_t), intent(in) :: maxiter
+      integer(c_int32_t) :: status
+      integer(c_int32_t) :: empty(1)
+
+      ! The C grid is row-major height x width, the same memory as Fortran's (width, height):
+      ! the first (fastest) extent is the width, and no swap is needed.
+      if (size(output) == 0) then
+         ! As in hpk_evolve: an empty array may arrive with a NULL address.
+         status = hpk_julia_grid(x1, x2, y1, y2, width=size(output, 1, kind=c_size_t), &
+                                 height=size(output, 2, kind=c_size_t), c_re=real(c, c_double), &
+                                 c_im=aimag(c), maxiter=maxiter, output=empty)
+      else
+         status = hpk_julia_grid(x1, x2, y1, y2, width=size(output, 1, kind=c_size_t), &
+                                 height=size(output, 2, kind=c_size_t), c_re=real(c, c_double), &
+                                 c_im=aimag(c), maxiter=maxiter, output=output)
+      end if
+   end function hpk_julia
+
+   !> The book's calculate_z: output(i) = escape count of z = zs(i), c = cs(i) (0..maxiter).
+   !> The three arrays must have the same size (else HPK_ERR_INVALID_SIZE); size 0 is a no-op.
+   function hpk_calculate_z(zs, cs, maxiter, output) result(status)
+      complex(c_double_complex), contiguous, intent(in) :: zs(:), cs(:)
+      integer(c_int32_t), intent(in) :: maxiter
+      integer(c_int32_t), contiguous, intent(inout) :: output(:)
+      integer(c_int32_t) :: status
+
+      if (size(cs) /= size(zs) .or. size(output) /= size(zs)) then
+         status = HPK_ERR_INVALID_SIZE
+         return
+      end if
+      status = hpk_julia_calculate_z(zs, cs, size(zs, kind=c_size_t), maxiter, output)
+   end function hpk_calculate_z
+
+   !> is_prime(i) = whether numbers(i) is prime (Miller-Rabin, in parallel). Both arrays must have
+   !> the same size (else HPK_ERR_INVALID_SIZE). numbers are uint64_t bit patterns.
+   function hpk_is_prime_array(numbers, is_prime) result(status)
+      integer(c_int64_t), contiguous, intent(in) :: numbers(:)
+      logical(c_bool), contiguous, intent(inout) :: is_prime(:)
+      integer(c_int32_t) :: status
+
+      if (size(is_prime) /= size(numbers)) then
+         status = HPK_ERR_INVALID_SIZE
+         return
+      end if
+      status = hpk_is_prime_batch(numbers, size(numbers, kind=c_size_t), is_prime)
+   end function hpk_is_prime_array
+
+   !> All primes in [lo, hi), ascending, into a newly allocated array of exactly their number:
+   !> a size query, then the fill. primes is always allocated on return; empty on error.
+   !> HPK_ERR_OUT_OF_MEMORY if the list cannot be allocated. lo and hi are uint64_t bit patterns.
+   function hpk_list_primes(lo, hi, primes) result(status)
+      integer(c_int64_t), intent(in) :: lo, hi
+      integer(c_int64_t), allocatable, intent(out) :: primes(:)
+      integer(c_int32_t) :: status
+      integer(c_size_t) :: needed, written
+      integer :: alloc_stat
+
+      needed = 0
+      ! The primes argument is left out, so NULL goes with capacity 0: a size query.
+      status = hpk_primes_in_range(lo, hi, capacity=0_c_size_t, written=needed)
+      if (status /= HPK_OK .and. status /= HPK_ERR_BUFFER_TOO_SMALL) then
+         allocate (primes(0))
+         return
+      end if
+      allocate (primes(needed), stat=alloc_stat)
+      if (alloc_stat /= 0) then
+         allocate (primes(0))
+         status = HPK_ERR_OUT_OF_MEMORY
+         return
+      end if
+      written = 0
+      status = hpk_primes_in_range(lo, hi, primes, needed, written)
+      if (status /= HPK_OK) then
+         deallocate (primes)
+         allocate (primes(0))
+      end if
+   end function hpk_list_primes
+
+   !> A copy of the NUL-terminated C string at `text` as a Fortran string ("" for NULL).
+   function hpk_c_string(text) result(string)
+      type(c_ptr), intent(in) :: text
+      character(len=:), allocatable :: string
+      character(kind=c_char), pointer :: chars(:)
+      integer :: i, n
+
+      if (.not. c_associated(text)) then
+         string = ""
+         return
+      end if
+      n = int(c_strlen(text))
+      call c_f_pointer(text, chars, [n])
+      allocate (character(len=n) :: string)
+      do i = 1, n
+         string(i:i) = chars(i)
+      end do
+   end function hpk_c_string
+
+   !> The library's version, "MAJOR.MINOR.PATCH".
+   function hpk_version_string() result(string)
+      character(len=:), allocatable :: string
+      string = hpk_c_string(hpk_version())
+   end function hpk_version_string
+
+   !> What went wrong in the most recent failing library call on this thread ("" if none).
+   function hpk_error_message() result(string)
+      character(len=:), allocatable :: string
+      string = hpk_c_string(hpk_last_error_message())
+   end function hpk_error_message
+
+   !> A short English description of a status code.
+   function hpk_status_string(status) result(string)
+      integer(c_int32_t), intent(in) :: status
+      character(len=:), allocatable :: string
+      string = hpk_c_string(hpk_status_message(status))
+   end function hpk_status_string
+
+end module hpkern

@@ -1,0 +1,1 @@
+../../../include/hpkern.h

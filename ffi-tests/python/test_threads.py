@@ -1,0 +1,79 @@
+"""Threads: calls release the GIL, concurrent calls are correct, the thread count is settable."""
+
+import threading
+
+import numpy as np
+import pytest
+
+
+def workload(hpk, seed):
+    """A Julia picture and a diffusion run, the two kernels a thread runs in the test."""
+    counts = hpk.julia_grid(600, 400, c=complex(-0.62772, -0.42193 + seed * 1e-3))
+    grid = np.random.default_rng(seed).random((200, 150))
+    hpk.run(grid, 40, boundary="periodic" if seed % 2 else "fixed")
+    return counts, grid
+
+
+def test_two_python_threads_run_kernels_correctly_at_the_same_time(hpk):
+    serial = [workload(hpk, seed) for seed in (1, 2)]
+    results = [None, None]
+    barrier = threading.Barrier(2)
+
+    def worker(index):
+        barrier.wait()
+        results[index] = workload(hpk, index + 1)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for (counts, grid), (serial_counts, serial_grid) in zip(results, serial, strict=True):
+        assert np.array_equal(counts, serial_counts)
+        assert np.array_equal(grid, serial_grid)
+
+
+def test_calls_release_the_gil(hpk):
+    """While one thread is inside a long kernel call, this thread keeps running Python."""
+    entered, left = threading.Event(), threading.Event()
+    result = []
+
+    def long_call():
+        entered.set()
+        result.append(hpk.julia_grid(1000, 1000, maxiter=500))
+        left.set()
+
+    thread = threading.Thread(target=long_call)
+    thread.start()
+    entered.wait()
+    spins = 0
+    while not left.is_set():
+        spins += 1
+        left.wait(0.001)
+    thread.join()
+    assert result[0].shape == (1000, 1000)
+    # With the GIL held for the whole call this loop could not run while the kernel works.
+    assert spins >= 20, f"only {spins} turns of the loop ran during the kernel call"
+
+
+def test_set_and_get_num_threads(hpk):
+    expected = hpk.julia_grid(300, 200)
+    try:
+        hpk.set_num_threads(1)
+        assert hpk.get_num_threads() == 1
+        assert np.array_equal(hpk.julia_grid(300, 200), expected)
+        hpk.set_num_threads(3)
+        assert hpk.get_num_threads() == 3
+        assert np.array_equal(hpk.julia_grid(300, 200), expected)
+    finally:
+        hpk.set_num_threads(0)
+    assert hpk.get_num_threads() >= 1
+
+
+@pytest.mark.parametrize("hpk", ["cffi"], indirect=True)
+def test_both_backends_share_one_library_state(hpk, ctypes_api):
+    try:
+        hpk.set_num_threads(2)
+        assert ctypes_api.get_num_threads() == 2
+    finally:
+        hpk.set_num_threads(0)

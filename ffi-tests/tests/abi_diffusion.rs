@@ -1,0 +1,341 @@
+//! hpk_diffusion_evolve and hpk_diffusion_run against a plain Rust reference of the header's
+//! formula, on many shapes and both boundaries, and every error status with canaries.
+
+use hpkern_ffi_tests::*;
+use std::ptr;
+
+const FIXED: u32 = HPK_BOUNDARY_FIXED;
+const PERIODIC: u32 = HPK_BOUNDARY_PERIODIC;
+/// Fills outputs before a call; an error must leave every bit of it in place.
+const CANARY: f64 = -123_456.789_012_5;
+
+const SHAPES: &[(usize, usize)] = &[(1, 1), (1, 9), (9, 1), (2, 2), (3, 3), (2, 7), (17, 33), (300, 257)];
+
+/// One step of the header's formula, written from the text of include/hpkern.h:
+/// `out[i][j] = in[i][j] + d*dt*(in[i+1][j] + in[i-1][j] + in[i][j+1] + in[i][j-1] - 4*in[i][j])`;
+/// fixed: edge cells copied unchanged (fewer than 3 rows or columns: all edge); periodic: wrap.
+fn reference(input: &[f64], rows: usize, cols: usize, d: f64, dt: f64, boundary: u32) -> Vec<f64> {
+    assert_eq!(input.len(), rows * cols);
+    let at = |i: usize, j: usize| input[i * cols + j];
+    let mut out = vec![0.0; rows * cols];
+    for i in 0..rows {
+        for j in 0..cols {
+            let edge = i == 0 || j == 0 || i == rows - 1 || j == cols - 1;
+            out[i * cols + j] = if boundary == FIXED && edge {
+                at(i, j)
+            } else {
+                let (up, down) = ((i + rows - 1) % rows, (i + 1) % rows);
+                let (left, right) = ((j + cols - 1) % cols, (j + 1) % cols);
+                at(i, j) + d * dt * (at(down, j) + at(up, j) + at(i, right) + at(i, left) - 4.0 * at(i, j))
+            };
+        }
+    }
+    out
+}
+
+/// A bound on the rounding difference between two evaluations of one cell.
+fn cell_tolerance(input: &[f64], rows: usize, cols: usize, i: usize, j: usize, ddt: f64) -> f64 {
+    let at = |i: usize, j: usize| input[i * cols + j].abs();
+    let (up, down) = ((i + rows - 1) % rows, (i + 1) % rows);
+    let (left, right) = ((j + cols - 1) % cols, (j + 1) % cols);
+    let magnitude = at(i, j) + ddt.abs() * (at(up, j) + at(down, j) + at(i, left) + at(i, right) + 4.0 * at(i, j));
+    8.0 * f64::EPSILON * magnitude + f64::MIN_POSITIVE
+}
+
+fn grid(rows: usize, cols: usize, seed: u64) -> Vec<f64> {
+    let mut rng = Rng::new(seed);
+    let mut g: Vec<f64> = (0..rows * cols).map(|_| rng.range(-1.0, 1.0)).collect();
+    // The book's block of 0.005 in rows and columns [0.4 N, 0.5 N), on top.
+    for i in (rows * 4 / 10)..(rows / 2) {
+        for j in (cols * 4 / 10)..(cols / 2) {
+            g[i * cols + j] += 0.005;
+        }
+    }
+    g
+}
+
+fn evolve(input: &[f64], rows: usize, cols: usize, d: f64, dt: f64, boundary: u32) -> Vec<f64> {
+    let mut out = vec![CANARY; rows * cols];
+    let status = unsafe { (hpk().diffusion_evolve)(input.as_ptr(), out.as_mut_ptr(), rows, cols, d, dt, boundary) };
+    assert_eq!(status, HPK_OK, "evolve {rows}x{cols} boundary {boundary}: {}", hpk().last_error());
+    out
+}
+
+fn run(start: &[f64], rows: usize, cols: usize, d: f64, dt: f64, boundary: u32, steps: u64) -> Vec<f64> {
+    let mut g = start.to_vec();
+    let mut scratch = vec![CANARY; rows * cols];
+    let status =
+        unsafe { (hpk().diffusion_run)(g.as_mut_ptr(), scratch.as_mut_ptr(), rows, cols, d, dt, boundary, steps) };
+    assert_eq!(status, HPK_OK, "run {rows}x{cols} boundary {boundary} steps {steps}: {}", hpk().last_error());
+    g
+}
+
+fn bits(v: &[f64]) -> Vec<u64> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+fn assert_canary(v: &[f64], what: &str) {
+    assert!(v.iter().all(|x| x.to_bits() == CANARY.to_bits()), "{what}: an output was written on an error status");
+}
+
+#[test]
+fn evolve_matches_reference_on_every_shape() {
+    let mut checked = 0;
+    for &(rows, cols) in SHAPES {
+        for boundary in [FIXED, PERIODIC] {
+            // The book's D = 1, dt = 0.1; a non-trivial pair; and an unstable d*dt > 0.25, which
+            // the library must compute as asked.
+            for (d, dt) in [(1.0, 0.1), (0.37, 0.55), (3.0, 1.5)] {
+                let input = grid(rows, cols, (rows * 1000 + cols) as u64);
+                let got = evolve(&input, rows, cols, d, dt, boundary);
+                let want = reference(&input, rows, cols, d, dt, boundary);
+                for i in 0..rows {
+                    for j in 0..cols {
+                        let k = i * cols + j;
+                        let edge = i == 0 || j == 0 || i == rows - 1 || j == cols - 1;
+                        if boundary == FIXED && edge {
+                            assert_eq!(got[k].to_bits(), input[k].to_bits(), "fixed edge ({i},{j}) of {rows}x{cols}");
+                        } else {
+                            let tol = cell_tolerance(&input, rows, cols, i, j, d * dt);
+                            assert!(
+                                (got[k] - want[k]).abs() <= tol,
+                                "{rows}x{cols} boundary {boundary} d {d} dt {dt} cell ({i},{j}): {} vs reference {}",
+                                got[k],
+                                want[k]
+                            );
+                        }
+                        checked += 1;
+                    }
+                }
+                if boundary == FIXED && (rows < 3 || cols < 3) {
+                    assert_eq!(bits(&got), bits(&input), "{rows}x{cols} is all edge");
+                }
+                if (boundary == PERIODIC && rows * cols > 1) || (rows >= 3 && cols >= 3) {
+                    assert_ne!(bits(&got), bits(&input), "{rows}x{cols} boundary {boundary} changed nothing");
+                }
+            }
+        }
+    }
+    assert!(checked > 400_000);
+}
+
+#[test]
+fn periodic_one_by_one_and_uniform_grids_are_fixed_points() {
+    // A 1x1 periodic cell is its own four neighbours; a uniform grid has zero Laplacian.
+    let one = evolve(&[0.8125], 1, 1, 1.0, 0.1, PERIODIC);
+    assert_eq!(one, vec![0.8125]);
+    for boundary in [FIXED, PERIODIC] {
+        let uniform = vec![2.5; 12 * 7];
+        assert_eq!(evolve(&uniform, 12, 7, 1.0, 0.2, boundary), uniform);
+    }
+}
+
+#[test]
+fn single_hot_cell_spreads_to_its_four_neighbours() {
+    let (rows, cols) = (5, 6);
+    let mut input = vec![0.0; rows * cols];
+    input[2 * cols + 3] = 1.0;
+    let out = evolve(&input, rows, cols, 1.0, 0.1, FIXED);
+    for i in 0..rows {
+        for j in 0..cols {
+            let want = match (i, j) {
+                (2, 3) => 1.0 + 0.1 * -4.0,
+                (1, 3) | (3, 3) | (2, 2) | (2, 4) => 0.1,
+                _ => 0.0,
+            };
+            assert!((out[i * cols + j] - want).abs() < 1e-15, "({i},{j}) = {}", out[i * cols + j]);
+        }
+    }
+    // Periodic: a hot corner wraps to the opposite edges.
+    let mut corner = vec![0.0; rows * cols];
+    corner[0] = 1.0;
+    let out = evolve(&corner, rows, cols, 1.0, 0.25, PERIODIC);
+    for k in [1, cols - 1, cols, (rows - 1) * cols] {
+        assert_eq!(out[k], 0.25, "wrapped neighbour {k}");
+    }
+    assert_eq!(out[0], 0.0);
+    assert_eq!(out.iter().sum::<f64>(), 1.0);
+}
+
+#[test]
+fn periodic_conserves_the_sum() {
+    for &(rows, cols) in SHAPES.iter().chain(&[(64, 48), (7, 13)]) {
+        let start = grid(rows, cols, 77);
+        let total: f64 = start.iter().sum();
+        let scale: f64 = start.iter().map(|x| x.abs()).sum();
+        let mut g = start.clone();
+        for step in 1..=5 {
+            g = evolve(&g, rows, cols, 1.0, 0.1, PERIODIC);
+            let now: f64 = g.iter().sum();
+            assert!((now - total).abs() <= 1e-12 * scale.max(1.0), "{rows}x{cols} step {step}: sum {now} vs {total}");
+        }
+        let after_run: f64 = run(&start, rows, cols, 1.0, 0.1, PERIODIC, 20).iter().sum();
+        assert!((after_run - total).abs() <= 1e-12 * scale.max(1.0), "{rows}x{cols} run: {after_run} vs {total}");
+    }
+}
+
+#[test]
+fn run_equals_repeated_evolve_bit_for_bit() {
+    for &(rows, cols) in SHAPES.iter().chain(&[(64, 48), (7, 13)]) {
+        for boundary in [FIXED, PERIODIC] {
+            let start = grid(rows, cols, 5 + rows as u64);
+            let mut by_evolve = start.clone();
+            let mut done = 0;
+            for steps in [0u64, 1, 2, 5] {
+                while done < steps {
+                    by_evolve = evolve(&by_evolve, rows, cols, 1.0, 0.1, boundary);
+                    done += 1;
+                }
+                let by_run = run(&start, rows, cols, 1.0, 0.1, boundary, steps);
+                assert_eq!(bits(&by_run), bits(&by_evolve), "{rows}x{cols} boundary {boundary} steps {steps}");
+                if steps == 0 {
+                    assert_eq!(bits(&by_run), bits(&start), "0 steps change nothing");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn run_leaves_the_result_in_grid_for_both_parities() {
+    let (rows, cols) = (10, 11);
+    let start = grid(rows, cols, 3);
+    let three = run(&start, rows, cols, 1.0, 0.1, FIXED, 3);
+    let four = run(&start, rows, cols, 1.0, 0.1, FIXED, 4);
+    assert_eq!(bits(&evolve(&three, rows, cols, 1.0, 0.1, FIXED)), bits(&four));
+    // The scratch's initial content is ignored.
+    let mut g = start.clone();
+    let mut scratch = vec![f64::NAN; rows * cols];
+    let status = unsafe { (hpk().diffusion_run)(g.as_mut_ptr(), scratch.as_mut_ptr(), rows, cols, 1.0, 0.1, FIXED, 3) };
+    assert_eq!(status, HPK_OK);
+    assert_eq!(bits(&g), bits(&three));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error statuses. Every case: the status, outputs (canary) and inputs unchanged.
+
+/// hpk_diffusion_evolve with `rows x cols` claimed on 3x3 buffers (the library must reject the
+/// sizes before touching memory).
+fn evolve_status(in_null: bool, out_null: bool, rows: usize, cols: usize, d: f64, dt: f64, boundary: u32) -> u32 {
+    let input = grid(3, 3, 1);
+    let mut out = vec![CANARY; 9];
+    let in_ptr = if in_null { ptr::null() } else { input.as_ptr() };
+    let out_ptr = if out_null { ptr::null_mut() } else { out.as_mut_ptr() };
+    let status = unsafe { (hpk().diffusion_evolve)(in_ptr, out_ptr, rows, cols, d, dt, boundary) };
+    assert_eq!(bits(&input), bits(&grid(3, 3, 1)), "evolve changed its input");
+    if status != HPK_OK {
+        assert_canary(&out, "evolve");
+        assert!(!hpk().last_error().is_empty(), "status {status} without a detail");
+    }
+    status
+}
+
+/// hpk_diffusion_run, likewise: on an error neither array may change.
+fn run_status(grid_null: bool, scratch_null: bool, rows: usize, cols: usize, d: f64, dt: f64, boundary: u32) -> u32 {
+    let start = grid(3, 3, 2);
+    let mut g = start.clone();
+    let mut scratch = vec![CANARY; 9];
+    let g_ptr = if grid_null { ptr::null_mut() } else { g.as_mut_ptr() };
+    let s_ptr = if scratch_null { ptr::null_mut() } else { scratch.as_mut_ptr() };
+    let status = unsafe { (hpk().diffusion_run)(g_ptr, s_ptr, rows, cols, d, dt, boundary, 3) };
+    assert_ne!(status, HPK_OK);
+    assert_eq!(bits(&g), bits(&start), "run changed grid on status {status}");
+    assert_canary(&scratch, "run scratch");
+    status
+}
+
+const OVERFLOWING: &[(usize, usize)] = &[(1 << 61, 1), (1, 1 << 61), (usize::MAX, 2), (1 << 32, 1 << 32), (usize::MAX, usize::MAX)];
+
+#[test]
+fn null_pointers_are_status_1() {
+    assert_eq!(evolve_status(true, false, 3, 3, 1.0, 0.1, FIXED), HPK_ERR_NULL_POINTER);
+    assert_eq!(evolve_status(false, true, 3, 3, 1.0, 0.1, FIXED), HPK_ERR_NULL_POINTER);
+    assert_eq!(evolve_status(true, true, 3, 3, 1.0, 0.1, FIXED), HPK_ERR_NULL_POINTER);
+    assert_eq!(run_status(true, false, 3, 3, 1.0, 0.1, FIXED), HPK_ERR_NULL_POINTER);
+    assert_eq!(run_status(false, true, 3, 3, 1.0, 0.1, PERIODIC), HPK_ERR_NULL_POINTER);
+    assert_eq!(run_status(true, true, 3, 3, 1.0, 0.1, FIXED), HPK_ERR_NULL_POINTER);
+    // Sanity: the same call with real pointers succeeds.
+    assert_eq!(evolve_status_ok(), HPK_OK);
+}
+
+fn evolve_status_ok() -> u32 {
+    let input = grid(3, 3, 1);
+    let mut out = vec![CANARY; 9];
+    unsafe { (hpk().diffusion_evolve)(input.as_ptr(), out.as_mut_ptr(), 3, 3, 1.0, 0.1, FIXED) }
+}
+
+#[test]
+fn zero_and_overflowing_sizes_are_status_2() {
+    for (rows, cols) in [(0, 3), (3, 0), (0, 0)].iter().chain(OVERFLOWING) {
+        for boundary in [FIXED, PERIODIC] {
+            assert_eq!(evolve_status(false, false, *rows, *cols, 1.0, 0.1, boundary), HPK_ERR_INVALID_SIZE, "evolve {rows}x{cols}");
+            assert_eq!(run_status(false, false, *rows, *cols, 1.0, 0.1, boundary), HPK_ERR_INVALID_SIZE, "run {rows}x{cols}");
+        }
+    }
+}
+
+#[test]
+fn non_finite_coefficients_and_unknown_boundaries_are_status_3() {
+    let bad = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
+    for &v in &bad {
+        assert_eq!(evolve_status(false, false, 3, 3, v, 0.1, FIXED), HPK_ERR_INVALID_ARGUMENT, "d = {v}");
+        assert_eq!(evolve_status(false, false, 3, 3, 1.0, v, PERIODIC), HPK_ERR_INVALID_ARGUMENT, "dt = {v}");
+        assert_eq!(run_status(false, false, 3, 3, v, 0.1, FIXED), HPK_ERR_INVALID_ARGUMENT, "run d = {v}");
+        assert_eq!(run_status(false, false, 3, 3, 1.0, v, FIXED), HPK_ERR_INVALID_ARGUMENT, "run dt = {v}");
+    }
+    for boundary in [2, 3, 0x8000_0000, u32::MAX] {
+        assert_eq!(evolve_status(false, false, 3, 3, 1.0, 0.1, boundary), HPK_ERR_INVALID_ARGUMENT, "boundary {boundary}");
+        assert_eq!(run_status(false, false, 3, 3, 1.0, 0.1, boundary), HPK_ERR_INVALID_ARGUMENT, "run boundary {boundary}");
+    }
+    // Negative and zero coefficients are finite, hence valid.
+    assert_eq!(evolve_status(false, false, 3, 3, -1.0, 0.0, FIXED), HPK_OK);
+}
+
+#[test]
+fn misaligned_pointers_are_status_3() {
+    // 9 doubles starting 4 bytes into an 8-aligned buffer.
+    let mut raw = vec![0u64; 20];
+    let base = raw.as_mut_ptr() as *mut u8;
+    let input = grid(3, 3, 1);
+    let mut out = vec![CANARY; 9];
+    unsafe {
+        let misaligned = base.add(4) as *mut f64;
+        assert_eq!((hpk().diffusion_evolve)(misaligned, out.as_mut_ptr(), 3, 3, 1.0, 0.1, FIXED), HPK_ERR_INVALID_ARGUMENT);
+        assert_canary(&out, "misaligned in");
+        assert_eq!((hpk().diffusion_evolve)(input.as_ptr(), misaligned, 3, 3, 1.0, 0.1, FIXED), HPK_ERR_INVALID_ARGUMENT);
+        let mut g = input.clone();
+        assert_eq!((hpk().diffusion_run)(g.as_mut_ptr(), misaligned, 3, 3, 1.0, 0.1, FIXED, 1), HPK_ERR_INVALID_ARGUMENT);
+        assert_eq!(bits(&g), bits(&input));
+    }
+    assert!(raw.iter().all(|&w| w == 0), "a misaligned output was written");
+}
+
+#[test]
+fn overlapping_buffers_are_status_4() {
+    let lib = hpk();
+    let (rows, cols) = (4, 5);
+    let n = rows * cols;
+    for offset in [0, 1, n / 2, n - 1] {
+        // in = buf[0..n], out = buf[offset..offset+n]: the same buffer (0) or partial overlaps.
+        let mut buf: Vec<f64> = (0..2 * n).map(|k| k as f64 * 0.25).collect();
+        let before = bits(&buf);
+        let p = buf.as_mut_ptr();
+        let status = unsafe { (lib.diffusion_evolve)(p, p.add(offset), rows, cols, 1.0, 0.1, FIXED) };
+        assert_eq!(status, HPK_ERR_OVERLAP, "evolve, out at offset {offset}");
+        let status = unsafe { (lib.diffusion_evolve)(p.add(offset), p, rows, cols, 1.0, 0.1, PERIODIC) };
+        assert_eq!(status, HPK_ERR_OVERLAP, "evolve, in at offset {offset}");
+        let status = unsafe { (lib.diffusion_run)(p, p.add(offset), rows, cols, 1.0, 0.1, FIXED, 2) };
+        assert_eq!(status, HPK_ERR_OVERLAP, "run, scratch at offset {offset}");
+        let status = unsafe { (lib.diffusion_run)(p.add(offset), p, rows, cols, 1.0, 0.1, PERIODIC, 1) };
+        assert_eq!(status, HPK_ERR_OVERLAP, "run, grid at offset {offset}");
+        assert_eq!(bits(&buf), before, "an overlapping call wrote (offset {offset})");
+    }
+    // Adjacent but disjoint is fine.
+    let mut buf: Vec<f64> = (0..2 * n).map(|k| k as f64).collect();
+    let p = buf.as_mut_ptr();
+    assert_eq!(unsafe { (lib.diffusion_evolve)(p, p.add(n), rows, cols, 1.0, 0.1, FIXED) }, HPK_OK);
+    let want = reference(&(0..n).map(|k| k as f64).collect::<Vec<_>>(), rows, cols, 1.0, 0.1, FIXED);
+    for (k, w) in want.iter().enumerate() {
+        assert!((buf[n + k] - w).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,143 @@
+//! Primes: trial division, Miller-Rabin and the segmented sieve. Ranges are half-open like
+//! Python's `range`: [from, to) and [lo, hi); an empty range is valid.
+
+use super::checks::{check_disjoint, check_ptr, input, output};
+use super::{guard, hpk_status};
+use crate::{primes, Error};
+
+/// The smallest divisor d of `n` with max(from, 2) <= d < to, or 0 if there is none, into
+/// `*factor`: the book's `check_prime_in_range`, exact for every input (every d is considered,
+/// not only odd ones; n = 0 is divisible by everything) and parallel, with an atomic early-exit
+/// flag shared by the workers. Cost: up to (to - from) divisions.
+///
+/// Returns HPK_OK; HPK_ERR_NULL_POINTER if `factor` is NULL; HPK_ERR_INVALID_ARGUMENT if it is
+/// misaligned; HPK_ERR_OUT_OF_MEMORY if the worker threads cannot start.
+///
+/// # Safety
+/// `factor` must point to a writable uint64_t.
+#[no_mangle]
+pub unsafe extern "C" fn hpk_smallest_factor_in_range(n: u64, from: u64, to: u64, factor: *mut u64) -> hpk_status {
+    guard(|| {
+        check_out!(factor, "factor");
+        let result = primes::smallest_factor_in_range(n, from, to)?;
+        write_out!(factor, result);
+        Ok(())
+    })
+}
+
+/// Whether `n` is prime, by the book's trial division by every odd number up to isqrt(n), in
+/// parallel after a serial check of small factors. Exact for all n (0 and 1 are not prime, 2 is).
+/// Cost grows as sqrt(n): about 0.2 s for an 18-digit prime; use hpk_is_prime for speed.
+///
+/// Returns HPK_OK; HPK_ERR_NULL_POINTER if `is_prime` is NULL; HPK_ERR_OUT_OF_MEMORY if the
+/// worker threads cannot start.
+///
+/// # Safety
+/// `is_prime` must point to a writable bool.
+#[no_mangle]
+pub unsafe extern "C" fn hpk_check_prime(n: u64, is_prime: *mut bool) -> hpk_status {
+    guard(|| {
+        check_out!(is_prime, "is_prime");
+        let result = primes::check_prime(n)?;
+        write_out!(is_prime, result);
+        Ok(())
+    })
+}
+
+/// Whether `n` is prime: deterministic Miller-Rabin with a base set proven for every 64-bit
+/// number. Microseconds per call for any n.
+///
+/// Returns HPK_OK or HPK_ERR_NULL_POINTER if `is_prime` is NULL.
+///
+/// # Safety
+/// `is_prime` must point to a writable bool.
+#[no_mangle]
+pub unsafe extern "C" fn hpk_is_prime(n: u64, is_prime: *mut bool) -> hpk_status {
+    guard(|| {
+        check_out!(is_prime, "is_prime");
+        write_out!(is_prime, primes::is_prime(n));
+        Ok(())
+    })
+}
+
+/// `is_prime[i]` = whether `numbers[i]` is prime (as hpk_is_prime), for `count` numbers, in
+/// parallel. `count == 0` is a valid no-op and the pointers may then be NULL.
+///
+/// Returns HPK_OK; HPK_ERR_NULL_POINTER if `count > 0` and a pointer is NULL;
+/// HPK_ERR_INVALID_SIZE if `count * 8` overflows; HPK_ERR_INVALID_ARGUMENT if `numbers` is
+/// misaligned; HPK_ERR_OVERLAP if the arrays share a byte.
+///
+/// # Safety
+/// `numbers` must point to `count` readable values and `is_prime` to `count` writable bools.
+#[no_mangle]
+pub unsafe extern "C" fn hpk_is_prime_batch(numbers: *const u64, count: usize, is_prime: *mut bool) -> hpk_status {
+    guard(|| {
+        check_ptr(numbers, count, "numbers")?;
+        check_ptr(is_prime, count, "is_prime")?;
+        check_disjoint(numbers, count, is_prime, count, "numbers and is_prime")?;
+        // SAFETY: checked non-NULL, aligned, sized and disjoint.
+        let (numbers, out) = unsafe { (input(numbers, count, "numbers")?, output(is_prime, count, "is_prime")?) };
+        primes::is_prime_batch(numbers, out)
+    })
+}
+
+/// The number of primes p with lo <= p < hi, into `*count`, by a segmented sieve of
+/// Eratosthenes run in parallel over segments. `lo >= hi` gives 0. Cost grows with hi - lo
+/// (pi(10^9) takes a fraction of a second) plus sqrt(hi).
+///
+/// Returns HPK_OK; HPK_ERR_NULL_POINTER if `count` is NULL; HPK_ERR_OUT_OF_MEMORY if the sieve's
+/// buffers or threads cannot be allocated.
+///
+/// # Safety
+/// `count` must point to a writable uint64_t.
+#[no_mangle]
+pub unsafe extern "C" fn hpk_count_primes(lo: u64, hi: u64, count: *mut u64) -> hpk_status {
+    guard(|| {
+        check_out!(count, "count");
+        let result = primes::count_primes(lo, hi)?;
+        write_out!(count, result);
+        Ok(())
+    })
+}
+
+/// The primes p with lo <= p < hi, ascending, into `primes[0 .. *written]`.
+///
+/// `capacity` is the number of elements `primes` can hold. If all the primes fit, writes them,
+/// sets `*written` to their number and returns HPK_OK. If not, writes nothing to `primes`, sets
+/// `*written` to the number required and returns HPK_ERR_BUFFER_TOO_SMALL: so a call with
+/// `capacity == 0` (and `primes` NULL) is a size query. `lo >= hi` gives 0 primes.
+///
+/// Returns HPK_OK; HPK_ERR_BUFFER_TOO_SMALL as above; HPK_ERR_NULL_POINTER if `written` is NULL,
+/// or `primes` is NULL with `capacity > 0`; HPK_ERR_INVALID_SIZE if `capacity * 8` overflows;
+/// HPK_ERR_INVALID_ARGUMENT if a pointer is misaligned; HPK_ERR_OVERLAP if `written` lies inside
+/// `primes`; HPK_ERR_OUT_OF_MEMORY if the sieve's buffers cannot be allocated.
+///
+/// # Safety
+/// `primes` must point to `capacity` writable values and `written` to a writable size_t.
+#[no_mangle]
+pub unsafe extern "C" fn hpk_primes_in_range(
+    lo: u64,
+    hi: u64,
+    primes: *mut u64,
+    capacity: usize,
+    written: *mut usize,
+) -> hpk_status {
+    guard(|| {
+        check_out!(written, "written");
+        check_ptr(primes, capacity, "primes")?;
+        check_disjoint(primes, capacity, written, 1, "primes and written")?;
+        // SAFETY: checked non-NULL (when capacity > 0), aligned, sized and disjoint from `written`.
+        let out = unsafe { output(primes, capacity, "primes")? };
+        match primes::primes_in_range(lo, hi, out) {
+            Ok(n) => {
+                write_out!(written, n);
+                Ok(())
+            }
+            Err(Error::BufferTooSmall { required }) => {
+                write_out!(written, required);
+                Err(Error::BufferTooSmall { required })
+            }
+            Err(other) => Err(other),
+        }
+    })
+}

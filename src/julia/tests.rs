@@ -1,0 +1,129 @@
+use super::*;
+use proptest::prelude::*;
+
+/// The book's loop with `abs(z) < 2` and num-complex arithmetic: an independent reference.
+fn reference_count(mut z: Complex64, c: Complex64, maxiter: i32) -> i32 {
+    let mut n = 0;
+    while n < maxiter && z.norm() < 2.0 {
+        z = z * z + c;
+        n += 1;
+    }
+    n
+}
+
+/// The book's coordinate lists built by repeated addition, flattened row by row as it does.
+fn book_coordinates() -> Vec<Complex64> {
+    let g = Grid::book();
+    let (x_step, y_step) = ((g.x2 - g.x1) / 1000.0, (g.y1 - g.y2) / 1000.0);
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    let mut xc = g.x1;
+    for _ in 0..1000 {
+        x.push(xc);
+        xc += x_step;
+    }
+    let mut yc = g.y2;
+    for _ in 0..1000 {
+        y.push(yc);
+        yc += y_step;
+    }
+    y.iter().flat_map(|&yi| x.iter().map(move |&xi| Complex64::new(xi, yi))).collect()
+}
+
+#[test]
+fn book_checksum_through_the_grid() {
+    let mut out = vec![-1; 1_000_000];
+    calculate_grid(&Grid::book(), &mut out).unwrap();
+    assert_eq!(out.iter().map(|&n| n as u64).sum::<u64>(), BOOK_CHECKSUM);
+    assert_eq!(out.iter().filter(|&&n| n == 300).count(), 100_321);
+    assert_eq!(out.iter().filter(|&&n| n == 0).count(), 102_865);
+}
+
+#[test]
+fn book_checksum_through_calculate_z_with_the_books_coordinates() {
+    let zs = book_coordinates();
+    let cs = vec![Grid::book().c; zs.len()];
+    let mut out = vec![-1; zs.len()];
+    calculate_z(&zs, &cs, 300, &mut out).unwrap();
+    assert_eq!(out.iter().map(|&n| n as u64).sum::<u64>(), BOOK_CHECKSUM);
+}
+
+#[test]
+fn grid_rows_start_at_the_top() {
+    let g = Grid { width: 4, height: 4, ..Grid::book() };
+    assert_eq!(g.z(0, 0), Complex64::new(-1.8, 1.8));
+    assert_eq!(g.z(3, 3), Complex64::new(-1.8 + 3.0 * 0.9, 1.8 - 3.0 * 0.9));
+    let mut out = vec![-1; 16];
+    calculate_grid(&g, &mut out).unwrap();
+    for r in 0..4 {
+        for k in 0..4 {
+            assert_eq!(out[r * 4 + k], reference_count(g.z(r, k), g.c, 300));
+        }
+    }
+}
+
+#[test]
+fn maxiter_zero_gives_zeros_and_counts_stay_in_range() {
+    let mut out = vec![-1; 10_000];
+    calculate_grid(&Grid { width: 100, height: 100, maxiter: 0, ..Grid::book() }, &mut out).unwrap();
+    assert!(out.iter().all(|&n| n == 0));
+    calculate_grid(&Grid { width: 100, height: 100, maxiter: 7, ..Grid::book() }, &mut out).unwrap();
+    assert!(out.iter().all(|&n| (0..=7).contains(&n)));
+    assert!(out.contains(&7) && out.contains(&0));
+}
+
+#[test]
+fn bad_arguments_are_refused_without_writing() {
+    let mut out = vec![-9; 16];
+    let base = Grid { width: 4, height: 4, ..Grid::book() };
+    let bad_args = [
+        Grid { maxiter: -1, ..base },
+        Grid { x1: f64::NAN, ..base },
+        Grid { x2: f64::INFINITY, ..base },
+        Grid { y1: f64::NEG_INFINITY, ..base },
+        Grid { y2: f64::NAN, ..base },
+        Grid { c: Complex64::new(f64::NAN, 0.0), ..base },
+        Grid { c: Complex64::new(0.0, f64::INFINITY), ..base },
+    ];
+    for g in bad_args {
+        assert!(matches!(calculate_grid(&g, &mut out), Err(Error::InvalidArgument(_))), "{g:?}");
+    }
+    for g in [Grid { width: 0, ..base }, Grid { height: 0, ..base }, Grid { width: 5, ..base }] {
+        assert!(matches!(calculate_grid(&g, &mut out), Err(Error::InvalidSize(_))), "{g:?}");
+    }
+    let overflow = Grid { width: usize::MAX, height: 2, ..base };
+    assert!(matches!(calculate_grid(&overflow, &mut out), Err(Error::InvalidSize(_))));
+
+    let zs = vec![Complex64::new(0.1, 0.1); 16];
+    let cs = zs.clone();
+    assert!(matches!(calculate_z(&zs, &cs, -5, &mut out), Err(Error::InvalidArgument(_))));
+    assert!(matches!(calculate_z(&zs[..15], &cs, 5, &mut out), Err(Error::InvalidSize(_))));
+    assert!(matches!(calculate_z(&zs, &cs[..3], 5, &mut out), Err(Error::InvalidSize(_))));
+    let mut nan_cs = cs.clone();
+    nan_cs[9].im = f64::NAN;
+    let err = calculate_z(&zs, &nan_cs, 5, &mut out).unwrap_err();
+    assert_eq!(err, Error::InvalidArgument("cs[9] is not finite".into()));
+    assert!(out.iter().all(|&n| n == -9));
+    calculate_z(&[], &[], 5, &mut []).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn counts_match_reference(re in -2.5f64..2.5, im in -2.5f64..2.5, cr in -1.0f64..1.0,
+                              ci in -1.0f64..1.0, maxiter in 0i32..500) {
+        let (z, c) = (Complex64::new(re, im), Complex64::new(cr, ci));
+        prop_assert_eq!(escape_count(z, c, maxiter), reference_count(z, c, maxiter));
+    }
+
+    #[test]
+    fn random_batches_match_reference(points in proptest::collection::vec(
+            (-2.0f64..2.0, -2.0f64..2.0, -1.0f64..1.0, -1.0f64..1.0), 0..3000)) {
+        let zs: Vec<_> = points.iter().map(|p| Complex64::new(p.0, p.1)).collect();
+        let cs: Vec<_> = points.iter().map(|p| Complex64::new(p.2, p.3)).collect();
+        let mut out = vec![-1; zs.len()];
+        calculate_z(&zs, &cs, 200, &mut out).unwrap();
+        for i in 0..zs.len() {
+            prop_assert_eq!(out[i], reference_count(zs[i], cs[i], 200));
+        }
+    }
+}

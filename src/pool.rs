@@ -1,0 +1,136 @@
+//! The library's own rayon thread pool.
+//!
+//! Never rayon's global pool: that one belongs to the host program, which may size or use it for
+//! its own work. The size comes from `set_num_threads` (0 = automatic), else the environment
+//! variable `HPK_NUM_THREADS`, else the number of available cores. With one thread no pool is
+//! built and kernels run on the calling thread.
+//!
+//! rayon's worker threads do not survive `fork()`: the pool remembers the process id it was built
+//! in, and a child process builds a fresh pool instead of waiting on threads that do not exist.
+
+use crate::Error;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The largest thread count accepted by [`set_num_threads`].
+pub const MAX_THREADS: usize = 1024;
+
+struct PoolState {
+    /// What the caller asked for; 0 = automatic.
+    requested: usize,
+    /// Built lazily, for `threads` workers in process `pid`.
+    pool: Option<(Arc<rayon::ThreadPool>, usize, u32)>,
+}
+
+static STATE: Mutex<PoolState> = Mutex::new(PoolState { requested: 0, pool: None });
+
+fn state() -> MutexGuard<'static, PoolState> {
+    // The state stays consistent even if a holder panicked: every update is a single assignment.
+    STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn automatic_threads() -> usize {
+    let from_env = std::env::var("HPK_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0);
+    from_env
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(MAX_THREADS)
+}
+
+fn resolve(requested: usize) -> usize {
+    if requested == 0 {
+        automatic_threads()
+    } else {
+        requested
+    }
+}
+
+/// Set the number of threads kernels use; 0 restores the automatic choice.
+pub fn set_num_threads(n: usize) -> Result<(), Error> {
+    if n > MAX_THREADS {
+        return Err(Error::InvalidArgument(format!(
+            "thread count {n} is larger than the maximum {MAX_THREADS}"
+        )));
+    }
+    state().requested = n;
+    Ok(())
+}
+
+/// The number of threads the next kernel call will use.
+pub fn num_threads() -> usize {
+    resolve(state().requested)
+}
+
+/// The pool to run on, or `None` when kernels should run on the calling thread (one thread).
+fn current_pool() -> Result<Option<Arc<rayon::ThreadPool>>, Error> {
+    let mut st = state();
+    let threads = resolve(st.requested);
+    if threads <= 1 {
+        return Ok(None);
+    }
+    let pid = std::process::id();
+    if let Some((pool, size, owner)) = &st.pool {
+        if *size == threads && *owner == pid {
+            return Ok(Some(Arc::clone(pool)));
+        }
+    }
+    if let Some((stale, _, owner)) = st.pool.take() {
+        if owner != pid {
+            // Forked child: the workers of this pool live only in the parent. Dropping it would
+            // signal threads that do not exist; leaking it is the safe choice.
+            std::mem::forget(stale);
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("hpkern-{i}"))
+        .build()
+        .map_err(|e| Error::OutOfMemory(format!("cannot start {threads} worker threads: {e}")))?;
+    let pool = Arc::new(pool);
+    st.pool = Some((Arc::clone(&pool), threads, pid));
+    Ok(Some(pool))
+}
+
+/// Run `op` inside the library's pool (or on this thread when it has one thread).
+/// `op` receives the number of threads it runs on, to size its work split.
+pub fn install<R, F>(op: F) -> Result<R, Error>
+where
+    R: Send,
+    F: FnOnce(usize) -> R + Send,
+{
+    match current_pool()? {
+        Some(pool) => {
+            let threads = pool.current_num_threads();
+            Ok(pool.install(|| op(threads)))
+        }
+        None => Ok(op(1)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // One test owns the global setting, so parallel tests don't race on it.
+    #[test]
+    fn thread_count_setting_is_applied_and_bounded() {
+        set_num_threads(3).unwrap();
+        assert_eq!(num_threads(), 3);
+        let seen = install(|t| (t, rayon::current_num_threads())).unwrap();
+        assert_eq!(seen, (3, 3));
+        let on_pool_thread = install(|_| std::thread::current().name().map(str::to_owned)).unwrap();
+        assert!(on_pool_thread.unwrap().starts_with("hpkern-"));
+
+        set_num_threads(1).unwrap();
+        let caller = std::thread::current().id();
+        assert_eq!(install(|t| (t, std::thread::current().id())).unwrap(), (1, caller));
+
+        assert!(matches!(set_num_threads(MAX_THREADS + 1), Err(Error::InvalidArgument(_))));
+        assert_eq!(num_threads(), 1, "a refused setting leaves the old one");
+
+        set_num_threads(0).unwrap();
+        assert_eq!(num_threads(), automatic_threads());
+        assert!(num_threads() >= 1);
+    }
+}

@@ -1,0 +1,326 @@
+//! Deterministic Miller-Rabin for every u64, in Montgomery arithmetic.
+//!
+//! Base sets (each proven by exhaustive search; bases that are multiples of n are skipped, the
+//! convention under which they were verified, though the size tiers below make that impossible):
+//! n < 4759123141: {2, 7, 61}; n < 1122004669633: {2, 13, 23, 1662803}; otherwise Jim Sinclair's
+//! {2, 325, 9375, 28178, 450775, 9780504, 1795265022}.
+
+use crate::{pool, Error};
+use rayon::prelude::*;
+
+/// Odd primes below 64 for the trial-division pre-filter (division by a constant compiles to a
+/// multiplication, so these are cheap and reject ~85% of random odd numbers).
+const SMALL_ODD_PRIMES: [u64; 17] = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61];
+/// Bit i set iff i < 64 is prime.
+const PRIMES_BELOW_64: u64 = {
+    let mut mask = 1u64 << 2;
+    let mut i = 0;
+    while i < SMALL_ODD_PRIMES.len() {
+        mask |= 1 << SMALL_ODD_PRIMES[i];
+        i += 1;
+    }
+    mask
+};
+/// A number with no prime factor below 64 is prime if it is below 67^2.
+const TRIAL_LIMIT: u64 = 67 * 67;
+
+/// Arithmetic modulo an odd n > 1 in Montgomery form x * 2^64 mod n.
+struct Montgomery {
+    n: u64,
+    /// n^-1 mod 2^64.
+    inv: u64,
+    /// 2^64 mod n: the Montgomery form of 1.
+    one: u64,
+    /// 2^128 mod n: converts into Montgomery form.
+    r2: u64,
+}
+
+impl Montgomery {
+    fn new(n: u64) -> Self {
+        debug_assert!(n % 2 == 1 && n > 1);
+        // Newton's iteration doubles the correct low bits: n * n = 1 mod 8 gives 3, then 6..96.
+        let mut inv = n;
+        for _ in 0..5 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(n.wrapping_mul(inv)));
+        }
+        let one = u64::MAX % n + 1; // 2^64 mod n; n odd so 2^64 is not a multiple of it
+        let r2 = ((u128::from(one) * u128::from(one)) % u128::from(n)) as u64;
+        Montgomery { n, inv, one, r2 }
+    }
+
+    /// t * 2^-64 mod n for t < n * 2^64. m * n matches t in its low word, so the low words
+    /// cancel exactly and only the high words are subtracted (no 128-bit overflow for n near 2^64).
+    #[inline(always)]
+    fn reduce(&self, t: u128) -> u64 {
+        let m = (t as u64).wrapping_mul(self.inv);
+        let mn_high = ((u128::from(m) * u128::from(self.n)) >> 64) as u64;
+        let (r, borrow) = ((t >> 64) as u64).overflowing_sub(mn_high);
+        if borrow {
+            r.wrapping_add(self.n)
+        } else {
+            r
+        }
+    }
+
+    #[inline(always)]
+    fn mul(&self, a: u64, b: u64) -> u64 {
+        self.reduce(u128::from(a) * u128::from(b))
+    }
+
+    fn to_montgomery(&self, a: u64) -> u64 {
+        self.mul(a % self.n, self.r2)
+    }
+}
+
+/// Whether x = base^d (Montgomery form) makes n a strong probable prime, squaring up to s - 1
+/// times (n - 1 = d * 2^s).
+#[inline(always)]
+fn strong_tail(m: &Montgomery, mut x: u64, s: u32) -> bool {
+    let minus_one = m.n - m.one;
+    if x == m.one || x == minus_one {
+        return true;
+    }
+    for _ in 1..s {
+        x = m.mul(x, x);
+        if x == minus_one {
+            return true;
+        }
+        if x == m.one {
+            return false; // a non-trivial square root of 1
+        }
+    }
+    false
+}
+
+/// base^d for K bases in lock-step, by fixed 4-bit windows. The K chains are independent, so
+/// the CPU overlaps their multiplications; and no branch depends on the bits of d (a branch per
+/// bit would mispredict half the time, costing as much as the multiplication it skips).
+#[inline(always)]
+fn pow_lockstep<const K: usize>(m: &Montgomery, d: u64, table: &[[u64; 16]; K]) -> [u64; K] {
+    let bits = 64 - d.leading_zeros();
+    let mut shift = (bits - 1) / 4 * 4; // the top window holds 1 to 4 bits
+    let top = ((d >> shift) & 15) as usize;
+    let mut x: [u64; K] = std::array::from_fn(|i| table[i][top]);
+    while shift > 0 {
+        shift -= 4;
+        for _ in 0..4 {
+            for xi in x.iter_mut() {
+                *xi = m.mul(*xi, *xi);
+            }
+        }
+        let digit = ((d >> shift) & 15) as usize;
+        for (xi, t) in x.iter_mut().zip(table) {
+            *xi = m.mul(*xi, t[digit]);
+        }
+    }
+    x
+}
+
+/// Whether n is a strong probable prime to every one of `bases` (n - 1 = d * 2^s). A base that
+/// is a multiple of n is skipped, the convention under which the base sets were verified.
+fn sprp<const K: usize>(m: &Montgomery, d: u64, s: u32, bases: [u64; K]) -> bool {
+    // table[i][j] = bases[i]^j in Montgomery form.
+    let mut table = [[0u64; 16]; K];
+    for (t, &base) in table.iter_mut().zip(&bases) {
+        let a = m.to_montgomery(base);
+        t[0] = m.one;
+        for j in 1..16 {
+            t[j] = m.mul(t[j - 1], a);
+        }
+    }
+    let x = pow_lockstep(m, d, &table);
+    (0..K).all(|i| bases[i] % m.n == 0 || strong_tail(m, x[i], s))
+}
+
+/// See [`super::is_prime`].
+pub(super) fn is_prime(n: u64) -> bool {
+    if n < 64 {
+        return (PRIMES_BELOW_64 >> n) & 1 == 1;
+    }
+    if n % 2 == 0 || SMALL_ODD_PRIMES.iter().any(|&p| n % p == 0) {
+        return false;
+    }
+    if n < TRIAL_LIMIT {
+        return true;
+    }
+    let m = Montgomery::new(n);
+    let s = (n - 1).trailing_zeros();
+    let d = (n - 1) >> s;
+    // Base 2 goes first with two more bases: one chain is latency-bound, so three in lock-step
+    // cost about as much as one, and most composites stop there.
+    if n < 4_759_123_141 {
+        sprp(&m, d, s, [2, 7, 61])
+    } else if n < 1_122_004_669_633 {
+        sprp(&m, d, s, [2, 13, 23]) && sprp(&m, d, s, [1_662_803])
+    } else {
+        sprp(&m, d, s, [2, 325, 9375]) && sprp(&m, d, s, [28178, 450_775, 9_780_504, 1_795_265_022])
+    }
+}
+
+/// Inputs shorter than this are tested on the calling thread.
+const BATCH_PARALLEL_MIN: usize = 1024;
+/// Numbers per parallel task.
+const BATCH_CHUNK: usize = 512;
+
+/// See [`super::is_prime_batch`].
+pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Error> {
+    if numbers.len() != out.len() {
+        return Err(Error::InvalidSize(format!(
+            "numbers has {} elements but out has {}",
+            numbers.len(),
+            out.len()
+        )));
+    }
+    let serial = |numbers: &[u64], out: &mut [bool]| {
+        for (o, &n) in out.iter_mut().zip(numbers) {
+            *o = is_prime(n);
+        }
+    };
+    if numbers.len() < BATCH_PARALLEL_MIN {
+        serial(numbers, out);
+        return Ok(());
+    }
+    pool::install(|threads| {
+        if threads > 1 {
+            numbers
+                .par_chunks(BATCH_CHUNK)
+                .zip(out.par_chunks_mut(BATCH_CHUNK))
+                .for_each(|(numbers, out)| serial(numbers, out));
+        } else {
+            serial(numbers, out);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn naive_sieve(limit: usize) -> Vec<bool> {
+        let mut is = vec![true; limit];
+        is[0] = false;
+        if limit > 1 {
+            is[1] = false;
+        }
+        let mut i = 2;
+        while i * i < limit {
+            if is[i] {
+                (i * i..limit).step_by(i).for_each(|j| is[j] = false);
+            }
+            i += 1;
+        }
+        is
+    }
+
+    fn trial_division(n: u64) -> bool {
+        n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    }
+
+    #[test]
+    fn montgomery_products_match_u128_arithmetic() {
+        for n in [3u64, 4_294_967_291, (1 << 61) - 1, u64::MAX, u64::MAX - 58, 0xFFFF_FFFF_0000_0001] {
+            let m = Montgomery::new(n);
+            assert_eq!(n.wrapping_mul(m.inv), 1);
+            for (a, b) in [(0u64, 5u64), (1, 1), (n - 1, n - 1), (n / 2, n / 3 + 7), (123_456_789, n - 2)] {
+                let (a, b) = (a % n, b % n);
+                let expect = (u128::from(a) * u128::from(b) % u128::from(n)) as u64;
+                let got = m.reduce(u128::from(m.mul(m.to_montgomery(a), m.to_montgomery(b))));
+                assert_eq!(got, expect, "n = {n}, a = {a}, b = {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_a_sieve_below_two_million() {
+        let sieve = naive_sieve(2_000_000);
+        for (n, &p) in sieve.iter().enumerate() {
+            assert_eq!(is_prime(n as u64), p, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn pseudoprimes_carmichael_numbers_and_extremes() {
+        let composites = [
+            2047u64, 1_373_653, 25_326_001, 3_215_031_751, 2_152_302_898_747, 3_474_749_660_383,
+            341_550_071_728_321, 3_825_123_056_546_413_051, // strong pseudoprime to bases 2..=37 but 41
+            4_759_123_141, 1_122_004_669_633, 561, 1105, 1729, 2465, 2821, 6601, 8911,
+            4033, 4681, // strong pseudoprimes to bases 2 and 325
+            u64::MAX, u64::MAX - 1, 1 << 63, (1 << 61) + 1,
+            18_446_744_030_759_878_681, // 4294967291^2
+            4_294_967_291 * 4_294_967_279, 4_294_967_279 * 3_037_000_493,
+            1_000_003 * 1_000_033, 999_999_937 * 999_999_929,
+            100_109_100_129_100_369, 100_109_100_129_101_027, 112_272_535_095_295,
+        ];
+        for n in composites {
+            assert!(!is_prime(n), "{n} is composite");
+        }
+        let primes = [
+            u64::MAX - 58, (1 << 61) - 1, (1 << 31) - 1, 4_294_967_291, 4_294_967_279, 3_037_000_493,
+            999_999_937, 1_000_000_007, 4_759_123_151, 1_122_004_669_637, 100_109_100_129_100_151, 100_109_100_129_162_907,
+            18_446_744_073_709_551_557, 9_223_372_036_854_775_783, // largest below 2^64, 2^63
+        ];
+        for n in primes {
+            assert!(is_prime(n), "{n} is prime");
+        }
+    }
+
+    #[test]
+    fn divisors_of_the_bases_are_classified_correctly() {
+        // The convention "skip a base that n divides" matters only for such n: check them all.
+        for base in [325u64, 9375, 28178, 450_775, 9_780_504, 1_795_265_022, 1_662_803, 61] {
+            let divisors = (1..).take_while(|d| d * d <= base).filter(|d| base % d == 0);
+            for d in divisors.flat_map(|d| [d, base / d]) {
+                assert_eq!(is_prime(d), trial_division(d), "divisor {d} of base {base}");
+            }
+        }
+    }
+
+    #[test]
+    fn batch_matches_is_prime_and_checks_lengths_first() {
+        let mut out = vec![true; 3];
+        assert!(matches!(is_prime_batch(&[2, 3], &mut out), Err(Error::InvalidSize(_))));
+        assert_eq!(out, [true; 3], "nothing written on error");
+
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let numbers: Vec<u64> = (0..100_000)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                match i % 3 {
+                    0 => state,
+                    1 => state >> 32,
+                    _ => state | 1,
+                }
+            })
+            .collect();
+        let mut out = vec![false; numbers.len()];
+        is_prime_batch(&numbers, &mut out).unwrap();
+        for (&n, &p) in numbers.iter().zip(&out) {
+            assert_eq!(p, is_prime(n), "n = {n}");
+        }
+        assert!(out.iter().filter(|&&p| p).count() > 1000, "the batch has primes in it");
+        let mut small = [false; 4];
+        is_prime_batch(&[0, 1, 2, 91], &mut small).unwrap();
+        assert_eq!(small, [false, false, true, false]);
+        is_prime_batch(&[], &mut []).unwrap();
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_trial_division(n in 0u64..1_000_000_000_000) {
+            prop_assert_eq!(is_prime(n), trial_division(n));
+        }
+
+        #[test]
+        fn products_of_two_primes_are_composite(a in 2u64..4_294_967_296, b in 2u64..4_294_967_296) {
+            // Move both up to primes, then the product (< 2^64) must be rejected.
+            let p = (a..).find(|&x| is_prime(x)).unwrap();
+            let q = (b..).find(|&x| is_prime(x)).unwrap();
+            if let Some(n) = p.checked_mul(q) {
+                prop_assert!(!is_prime(n));
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Primes, after chapter 9 of "High Performance Python": the book's trial division
+//! (`check_prime`, split across a pool with a shared early-exit flag), plus the fast tools for the
+//! same questions: deterministic Miller-Rabin and a parallel segmented sieve.
+//!
+//! Ranges are half-open like Python's `range`: [from, to) and [lo, hi). An empty range
+//! (from >= to, lo >= hi) is valid and gives 0 or nothing.
+//!
+//! - `trial`: trial division, [`smallest_factor_in_range`] and [`check_prime`];
+//! - `search`: the parallel early-exit scan behind them;
+//! - `miller_rabin`: [`is_prime`] and [`is_prime_batch`];
+//! - `sieve`: the segmented sieve of odd numbers, with `presieve` for the primes up to 47;
+//!   `range`: [`count_primes`] and [`primes_in_range`] on top of it.
+//!
+//! Every parallel kernel runs in the library's pool (`crate::pool`), and small inputs run on the
+//! calling thread without waking it.
+
+mod miller_rabin;
+mod presieve;
+mod range;
+mod search;
+mod sieve;
+mod trial;
+
+#[cfg(test)]
+mod tests;
+
+use crate::Error;
+
+/// The smallest d with max(from, 2) <= d < to that divides `n`, or 0 if there is none.
+///
+/// Exact for every input: with from > 2 the answer may be composite (n = 12, from = 4 gives 4);
+/// n = 0 is divisible by everything (the answer is max(from, 2) if that is < to); n = 1 gives 0.
+/// Candidates that cannot divide n (those sharing a factor 2, 3 or 5 that n lacks) are skipped.
+/// Runs serially over a short prefix, then in parallel with an atomic early-exit. Costs at most
+/// about 2 sqrt(n) divisions: above sqrt(n) the search runs over the cofactors n / d when that
+/// is shorter.
+///
+/// Errors: [`Error::OutOfMemory`] if the worker threads cannot start.
+pub fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64, Error> {
+    trial::smallest_factor_in_range(n, from, to)
+}
+
+/// Whether `n` is prime, by the book's trial division by every candidate up to isqrt(n), in
+/// parallel after a serial check of small factors. Exact for all n: 0 and 1 are not prime, 2 is.
+/// Cost grows as sqrt(n); [`is_prime`] answers the same question in microseconds.
+///
+/// Errors: [`Error::OutOfMemory`] if the worker threads cannot start.
+pub fn check_prime(n: u64) -> Result<bool, Error> {
+    trial::check_prime(n)
+}
+
+/// Whether `n` is prime: trial division by the primes below 64, then Miller-Rabin with a base
+/// set proven deterministic for every 64-bit number (at most 7 bases, run in lock-step).
+pub fn is_prime(n: u64) -> bool {
+    miller_rabin::is_prime(n)
+}
+
+/// `out[i] = is_prime(numbers[i])`, in parallel for large inputs.
+///
+/// Errors: [`Error::InvalidSize`] if the lengths differ (nothing is written);
+/// [`Error::OutOfMemory`] if the worker threads cannot start.
+pub fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Error> {
+    miller_rabin::is_prime_batch(numbers, out)
+}
+
+/// The number of primes p with lo <= p < hi, by a segmented sieve of the odd numbers run in
+/// parallel over chunks of segments. The base primes are bounded (by 2^25, and lower for short
+/// ranges far from 0, where that is cheaper); survivors that such a sieve cannot prove prime are
+/// confirmed with [`is_prime`], so the count is exact for every range, near 2^64 included. Memory
+/// stays bounded: at most about 8 MiB of base primes, plus as much again and a 32 KiB segment
+/// per thread.
+///
+/// Errors: [`Error::OutOfMemory`] if the sieve's buffers or threads cannot be allocated.
+pub fn count_primes(lo: u64, hi: u64) -> Result<u64, Error> {
+    range::count_primes(lo, hi)
+}
+
+/// Writes the primes p with lo <= p < hi, ascending, to the front of `out` and returns how many;
+/// the rest of `out` is left untouched.
+///
+/// The count must be known before anything is written. The range is sieved once into a bitmap
+/// (one bit per odd number, at most about a third of the bytes of the primes it holds) when that
+/// takes at most half of `out`'s bytes; otherwise, or if the bitmap cannot be allocated, the
+/// primes are counted first and sieved again to be written.
+///
+/// Errors, all detected before `out` is modified at all: [`Error::BufferTooSmall`] with the exact
+/// number of primes if `out` is shorter than that; [`Error::OutOfMemory`] if the sieve's buffers
+/// or threads cannot be allocated.
+pub fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize, Error> {
+    range::primes_in_range(lo, hi, out)
+}

@@ -1,0 +1,311 @@
+//! Trial division: the book's `check_prime`, generalised to "the smallest divisor of n in
+//! [from, to)" (the book's `check_prime_in_range`, which its process pools split into chunks).
+
+use super::search::{first_divisor, Direction};
+use crate::Error;
+
+/// Exact integer square root: the largest r with r * r <= n.
+pub(crate) fn isqrt(n: u64) -> u64 {
+    // The f64 estimate is within a few units of the truth; fix it with exact u128 products
+    // (r may be 2^32 for n near 2^64, whose square overflows u64).
+    let mut r = (n as f64).sqrt() as u64;
+    while u128::from(r) * u128::from(r) > u128::from(n) {
+        r -= 1;
+    }
+    while u128::from(r + 1) * u128::from(r + 1) <= u128::from(n) {
+        r += 1;
+    }
+    r
+}
+
+/// The residues d mod 30 that can divide n: d | n implies gcd(d, 30) | n, so e.g. an odd n skips
+/// even d, and n coprime to 30 tests only the 8 residues coprime to 30.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Wheel {
+    residues: [u8; 30],
+    len: usize,
+}
+
+const fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        let t = a % b;
+        a = b;
+        b = t;
+    }
+    a
+}
+
+impl Wheel {
+    /// The wheel of the candidates for divisors of `n` (n = 0: every residue).
+    pub(super) fn for_n(n: u64) -> Wheel {
+        let mut residues = [0u8; 30];
+        let mut len = 0;
+        for r in 0..30u8 {
+            if n % gcd(u64::from(r), 30) == 0 {
+                residues[len] = r;
+                len += 1;
+            }
+        }
+        Wheel { residues, len }
+    }
+
+    /// How many of every 30 consecutive integers are candidates.
+    #[cfg(test)]
+    pub(super) fn density(&self) -> usize {
+        self.len
+    }
+
+    /// Calls `f` on every candidate in [x0, x1), ascending, until `f` returns false.
+    #[inline]
+    pub(super) fn for_each(&self, x0: u64, x1: u64, mut f: impl FnMut(u64) -> bool) {
+        if x0 >= x1 {
+            return;
+        }
+        let residues = &self.residues[..self.len];
+        let mut base = x0 - x0 % 30;
+        loop {
+            let end = base.checked_add(30);
+            if base >= x0 && end.is_some_and(|e| e <= x1) {
+                // Whole block of 30 inside the range: no bound checks, no overflow.
+                for &r in residues {
+                    if !f(base + u64::from(r)) {
+                        return;
+                    }
+                }
+            } else {
+                // Partial block at either end; u128 because base + 29 may pass u64::MAX.
+                for &r in residues {
+                    let d = u128::from(base) + u128::from(r);
+                    if d >= u128::from(x0) && d < u128::from(x1) && !f(d as u64) {
+                        return;
+                    }
+                }
+            }
+            match end {
+                Some(e) if e < x1 => base = e,
+                _ => return,
+            }
+        }
+    }
+}
+
+/// See [`super::smallest_factor_in_range`].
+pub(super) fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64, Error> {
+    let start = from.max(2);
+    if start >= to {
+        return Ok(0);
+    }
+    if n == 0 {
+        return Ok(start);
+    }
+    // No d > n divides n > 0; n + 1 <= to cannot overflow.
+    let end = if n < to { n + 1 } else { to };
+    if start >= end {
+        return Ok(0);
+    }
+    let wheel = Wheel::for_n(n);
+    let root = isqrt(n);
+
+    // Divisors up to sqrt(n): scan them ascending (most composites stop in the serial prefix).
+    let low_end = end.min(root + 1);
+    if start < low_end {
+        if let Some(d) = first_divisor(n, start, low_end, Direction::Up, wheel)? {
+            return Ok(d);
+        }
+    }
+
+    // Divisors d > sqrt(n) pair with cofactors e = n / d < sqrt(n), and the smallest such d has
+    // the largest e. Scan whichever side is shorter, so the cost stays O(sqrt n) even for
+    // to = u64::MAX: d ascending in [high_start, end), or e descending over the cofactors of
+    // that interval. A cofactor e also satisfies gcd(e, 30) | n, so the same wheel applies.
+    let high_start = start.max(root + 1);
+    if high_start >= end {
+        return Ok(0);
+    }
+    let e_max = n / high_start; // d >= high_start  <=>  e <= n / high_start
+    let e_min = n / end + 1; // d < end  <=>  e > n / end
+    if e_min > e_max {
+        return Ok(0);
+    }
+    if end - high_start <= e_max - e_min + 1 {
+        Ok(first_divisor(n, high_start, end, Direction::Up, wheel)?.unwrap_or(0))
+    } else {
+        let e = first_divisor(n, e_min, e_max + 1, Direction::Down, wheel)?;
+        Ok(e.map_or(0, |e| n / e))
+    }
+}
+
+/// See [`super::check_prime`].
+pub(super) fn check_prime(n: u64) -> Result<bool, Error> {
+    if n < 4 {
+        return Ok(n >= 2);
+    }
+    if n % 2 == 0 {
+        return Ok(false);
+    }
+    Ok(smallest_factor_in_range(n, 3, isqrt(n) + 1)? == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every d in [max(from, 2), to), one by one.
+    fn naive_factor(n: u64, from: u64, to: u64) -> u64 {
+        (from.max(2)..to).find(|&d| n % d == 0).unwrap_or(0)
+    }
+
+    fn naive_prime(n: u64) -> bool {
+        n >= 2 && (2..n).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    }
+
+    #[test]
+    fn isqrt_is_exact_near_squares_and_at_the_top() {
+        for r in (0u64..5000).chain([65535, 65536, 1 << 26, 3_037_000_499, 4_294_967_295]) {
+            let sq = r * r;
+            assert_eq!(isqrt(sq), r);
+            if r > 0 {
+                assert_eq!(isqrt(sq - 1), r - 1);
+            }
+            assert_eq!(isqrt(sq + 1), if r == 0 { 1 } else { r });
+        }
+        assert_eq!(isqrt(u64::MAX), 4_294_967_295);
+        assert_eq!(isqrt(u64::MAX - 1), 4_294_967_295);
+        assert_eq!(isqrt(18_446_744_065_119_617_025), 4_294_967_295); // (2^32 - 1)^2
+        assert_eq!(isqrt(18_446_744_065_119_617_024), 4_294_967_294);
+        assert_eq!(isqrt((1 << 52) + (1 << 27)), 1 << 26); // f64 rounds; the fix-up must not
+        assert_eq!(isqrt(999_999_999_999_999_999), 999_999_999);
+    }
+
+    #[test]
+    fn wheel_keeps_exactly_the_residues_that_can_divide() {
+        assert_eq!(Wheel::for_n(7).density(), 8);
+        assert_eq!(Wheel::for_n(9).density(), 12); // odd, multiple of 3, not of 5: coprime to 10
+        assert_eq!(Wheel::for_n(2).density(), 16);
+        assert_eq!(Wheel::for_n(30).density(), 30);
+        assert_eq!(Wheel::for_n(0).density(), 30);
+        for n in [1u64, 2, 3, 5, 6, 10, 15, 30, 49, 77, 0] {
+            let w = Wheel::for_n(n);
+            let mut seen = Vec::new();
+            w.for_each(0, 95, |d| {
+                seen.push(d);
+                true
+            });
+            let expected: Vec<u64> = (0..95).filter(|&d| n % gcd(d, 30) == 0).collect();
+            assert_eq!(seen, expected, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn wheel_iterates_partial_blocks_up_to_u64_max() {
+        let w = Wheel::for_n(1); // residues coprime to 30
+        let mut seen = Vec::new();
+        w.for_each(u64::MAX - 100, u64::MAX, |d| {
+            seen.push(d);
+            true
+        });
+        let expected: Vec<u64> = (u64::MAX - 100..u64::MAX).filter(|&d| gcd(d, 30) == 1).collect();
+        assert_eq!(seen, expected);
+        let mut count = 0;
+        w.for_each(5, 12, |_| {
+            count += 1;
+            count < 1
+        });
+        assert_eq!(count, 1, "stops when f returns false");
+    }
+
+    #[test]
+    fn matches_naive_for_every_small_n_and_many_ranges() {
+        let bounds = [0u64, 1, 2, 3, 4, 5, 6, 7, 9, 10, 12, 16, 25, 31, 50, 64, 100, 1000, 3001];
+        for n in 0..3000u64 {
+            for &from in &bounds {
+                for &to in &bounds {
+                    assert_eq!(
+                        smallest_factor_in_range(n, from, to).unwrap(),
+                        naive_factor(n, from, to),
+                        "n = {n}, from = {from}, to = {to}"
+                    );
+                }
+            }
+            assert_eq!(check_prime(n).unwrap(), naive_prime(n), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn composite_smallest_factor_when_from_exceeds_two() {
+        assert_eq!(smallest_factor_in_range(12, 4, 13).unwrap(), 4);
+        assert_eq!(smallest_factor_in_range(12, 5, 13).unwrap(), 6);
+        assert_eq!(smallest_factor_in_range(45, 4, 100).unwrap(), 5);
+        assert_eq!(smallest_factor_in_range(45, 6, 100).unwrap(), 9);
+        assert_eq!(smallest_factor_in_range(225, 10, 100).unwrap(), 15);
+        assert_eq!(smallest_factor_in_range(0, 0, 10).unwrap(), 2);
+        assert_eq!(smallest_factor_in_range(0, 7, 8).unwrap(), 7);
+        assert_eq!(smallest_factor_in_range(0, 7, 7).unwrap(), 0);
+        assert_eq!(smallest_factor_in_range(1, 0, u64::MAX).unwrap(), 0);
+        assert_eq!(smallest_factor_in_range(u64::MAX, 0, u64::MAX).unwrap(), 3);
+        assert_eq!(smallest_factor_in_range(u64::MAX, 0, 3).unwrap(), 0);
+        assert_eq!(smallest_factor_in_range(u64::MAX, 6, u64::MAX).unwrap(), 15);
+        assert_eq!(smallest_factor_in_range(u64::MAX - 1, 3, u64::MAX).unwrap(), 7); // 2 * 7^2 * 73 * ...
+    }
+
+    #[test]
+    fn the_books_numbers() {
+        assert_eq!(smallest_factor_in_range(112_272_535_095_295, 2, 10_595_873).unwrap(), 5);
+        assert_eq!(smallest_factor_in_range(112_272_535_095_295, 6, 10_595_873).unwrap(), 109);
+        assert_eq!(smallest_factor_in_range(112_272_535_095_295, 110, u64::MAX).unwrap(), 545);
+        let (n, p) = (100_109_100_129_100_369u64, 95_362_951u64);
+        assert_eq!(smallest_factor_in_range(n, p - 1000, p + 1000).unwrap(), p);
+        assert_eq!(smallest_factor_in_range(n, p - 1000, p).unwrap(), 0);
+        assert_eq!(smallest_factor_in_range(n, p + 1, p + 100_000).unwrap(), 0);
+        let (n, p) = (100_109_100_129_101_027u64, 171_656_941u64);
+        assert_eq!(smallest_factor_in_range(n, p - 1000, p + 1000).unwrap(), p);
+        // Above sqrt(n): the cofactor 583192847 is the only divisor in (p, n).
+        assert_eq!(smallest_factor_in_range(n, p + 1, u64::MAX).unwrap(), 583_192_847);
+        assert_eq!(smallest_factor_in_range(n, 583_192_848, u64::MAX).unwrap(), n);
+        // A big prime over the whole range: the cofactor scan bounds the work by sqrt(n).
+        assert_eq!(smallest_factor_in_range(1_000_000_007, 2, u64::MAX).unwrap(), 1_000_000_007);
+        assert!(check_prime(100_109_100_129_100_151).unwrap());
+        assert!(!check_prime(100_109_100_129_100_369).unwrap());
+    }
+
+    #[test]
+    fn parallel_search_finds_the_smallest_of_several_large_factors() {
+        // 1000003 * 1000033 * 1000037: all three factors lie past the serial prefix.
+        let n = 1_000_003u64 * 1_000_033 * 1_000_037;
+        assert_eq!(smallest_factor_in_range(n, 2, u64::MAX).unwrap(), 1_000_003);
+        assert_eq!(smallest_factor_in_range(n, 1_000_004, u64::MAX).unwrap(), 1_000_033);
+        assert_eq!(smallest_factor_in_range(n, 1_000_034, u64::MAX).unwrap(), 1_000_037);
+        assert!(!check_prime(n).unwrap());
+        // 4294967291^2: the only factor is at the very end of check_prime's range.
+        let (n, p) = (18_446_744_030_759_878_681u64, 4_294_967_291u64);
+        assert_eq!(smallest_factor_in_range(n, p - 3_000_000, 1 << 32).unwrap(), p);
+        assert_eq!(smallest_factor_in_range(n, p - 3_000_000, p).unwrap(), 0);
+    }
+
+    proptest! {
+        #[test]
+        fn random_ranges_match_naive(n in 0u64..2_000_000, from in 0u64..3000, len in 0u64..3000) {
+            let to = from + len;
+            prop_assert_eq!(smallest_factor_in_range(n, from, to).unwrap(), naive_factor(n, from, to));
+        }
+
+        #[test]
+        fn large_n_with_from_above_two(a in 2u64..5000, b in 2u64..1_000_000, from in 0u64..6000) {
+            let n = a * b;
+            prop_assert_eq!(smallest_factor_in_range(n, from, from + 5000).unwrap(), naive_factor(n, from, from + 5000));
+        }
+
+        #[test]
+        fn whole_range_gives_the_least_divisor_at_least_from(n in 2u64..1u64 << 40, from in 0u64..100) {
+            let d = smallest_factor_in_range(n, from, u64::MAX).unwrap();
+            let start = from.max(2);
+            if start <= n {
+                prop_assert!(d >= start && n % d == 0);
+                prop_assert_eq!(smallest_factor_in_range(n, start, d).unwrap(), 0);
+            } else {
+                prop_assert_eq!(d, 0);
+            }
+        }
+    }
+}
