@@ -56,6 +56,10 @@ test-python: lib
 	scripts/test-python.sh | tee target/test-python.log
 	@grep -E '^(ctypes|cffi): ' target/test-python.log >> $(SUMMARY)
 
+# Build, then run the C, Fortran and Python examples.
+demo: lib
+	scripts/demo.sh
+
 bench: lib
 	$(CARGO) bench -p hpkern --bench kernels
 	$(CARGO) bench -p hpkern-bench-baseline --bench vs_book_c

@@ -11,8 +11,8 @@ requirements=("numpy>=1.24" "cffi>=1.15" "pytest>=7.0")
 
 die() { echo "setup-python: $*" >&2; exit 1; }
 
-command -v python3 >/dev/null || die "python3 not found: install Python 3.9 or newer (Debian: apt-get install python3 python3-venv)"
-python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' || die "python3 is $(python3 -V 2>&1); the bindings need Python 3.9 or newer"
+command -v python3 >/dev/null || die "python3 not found: install Python 3.10 or newer (Debian: apt-get install python3 python3-venv)"
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || die "python3 is $(python3 -V 2>&1); the bindings need Python 3.10 or newer"
 
 if [ ! -x "$venv/bin/python" ]; then
   rm -rf "$venv"

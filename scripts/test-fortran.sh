@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # Build the Fortran module, example and tests against target/release/libhpkern.so (run
-# `make lib` first) into target/fortran/, installing gfortran if needed, and run both programs.
-# The example counts as two checks (it exits 0; it prints the book's Julia checksum); the tests
-# report their own counts. The last line is "Fortran: N passed, M failed"; the exit status is
-# non-zero on any failure.
+# `make lib` first) into target/fortran/, installing gfortran if needed, and run both programs
+# through scripts/run-example-and-tests.sh, whose last line is "Fortran: N passed, M failed".
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,26 +31,4 @@ mkdir -p "$OUT/shim"
 gfortran "${FFLAGS[@]}" -shared -fPIC -J "$OUT/shim" bindings/fortran/hpkern.f90 ffi-tests/shims/fortran_shim.f90 \
     "${USE_LIB[@]}" -o "$OUT/shim/libhpk_fortran_shim.so"
 
-passed=0 failed=0
-if "$OUT/example" >"$OUT/example.out" 2>&1; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); echo "FAIL: bindings/fortran/example.f90 exited with an error" >&2; fi
-cat "$OUT/example.out"
-if grep -q 'checksum 33219980 ' "$OUT/example.out"; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); echo "FAIL: the example did not print the Julia checksum 33219980" >&2; fi
-
-set +e
-"$OUT/test_hpkern" >"$OUT/test.log" 2>&1
-rc=$?
-set -e
-grep -v '^Fortran: ' "$OUT/test.log" || true
-summary=$(grep -E '^Fortran: [0-9]+ passed, [0-9]+ failed$' "$OUT/test.log" | tail -n 1 || true)
-if [ -n "$summary" ]; then
-    read -r tp tf < <(echo "$summary" | awk '{ print $2, $4 }')
-    passed=$((passed + tp)) failed=$((failed + tf))
-    [ "$rc" -eq 0 ] || [ "$tf" -gt 0 ] || { failed=$((failed + 1)); echo "FAIL: test_hpkern exited $rc" >&2; }
-else
-    failed=$((failed + 1))
-    echo "FAIL: test_hpkern exited $rc without its summary line (crash?)" >&2
-fi
-echo "Fortran: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+exec "$REPO/scripts/run-example-and-tests.sh" Fortran bindings/fortran/example.f90 "$OUT"
