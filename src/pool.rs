@@ -108,6 +108,26 @@ where
     }
 }
 
+/// Apply `f(k, chunk)` to each `chunk_len`-element chunk `k` of `data` (the last may be shorter).
+///
+/// With `threads > 1` (the count [`install`] passed) the chunks run on the library's pool, stolen
+/// dynamically by idle workers; with one thread they run in order on this thread. Kernels use this
+/// rather than rayon's parallel iterators directly: outside a pool those fall back to rayon's
+/// global pool, which belongs to the host and would break the thread-count setting.
+pub(crate) fn for_each_chunk_mut<T: Send>(
+    threads: usize,
+    data: &mut [T],
+    chunk_len: usize,
+    f: impl Fn(usize, &mut [T]) + Sync,
+) {
+    use rayon::prelude::*;
+    if threads > 1 {
+        data.par_chunks_mut(chunk_len).enumerate().for_each(|(k, chunk)| f(k, chunk));
+    } else {
+        data.chunks_mut(chunk_len).enumerate().for_each(|(k, chunk)| f(k, chunk));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +148,13 @@ mod tests {
 
         assert!(matches!(set_num_threads(MAX_THREADS + 1), Err(Error::InvalidArgument(_))));
         assert_eq!(num_threads(), 1, "a refused setting leaves the old one");
+
+        // One thread: chunks run in order on the caller, never on rayon's global pool.
+        let mut seen = vec![None; 10];
+        install(|t| for_each_chunk_mut(t, &mut seen, 3, |k, c| c.fill(Some((k, std::thread::current().id())))))
+            .unwrap();
+        let expected: Vec<_> = (0..10).map(|i| Some((i / 3, caller))).collect();
+        assert_eq!(seen, expected);
 
         set_num_threads(0).unwrap();
         assert_eq!(num_threads(), automatic_threads());

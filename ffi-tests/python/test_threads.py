@@ -77,3 +77,37 @@ def test_both_backends_share_one_library_state(hpk, ctypes_api):
         assert ctypes_api.get_num_threads() == 2
     finally:
         hpk.set_num_threads(0)
+
+
+# Run every kernel big enough to go parallel, then report how many OS threads the process has.
+_COUNT_THREADS = """
+import os, numpy as np, {module} as hpk
+hpk.julia_grid(1000, 1000)
+hpk.calculate_z(np.full(100_000, 0.1 + 0.1j), complex(-0.62772, -0.42193), 300)
+hpk.run(np.random.default_rng(1).random((512, 512)), 3)
+hpk.evolve(np.random.default_rng(2).random((512, 512)), boundary="periodic")
+hpk.check_prime(100109100129100151)
+hpk.smallest_factor_in_range(100109100129100369, 3, 10**9)
+hpk.is_prime_batch(np.arange(10**6, 10**6 + 200_000, dtype=np.uint64))
+hpk.count_primes(0, 10**8)
+hpk.primes(10**12, 10**12 + 10**7)
+print(len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_kernels_use_only_the_configured_threads(hpk, threads):
+    """HPK_NUM_THREADS=N: the process ends with the main thread plus N-1 or N pool workers, so
+    no kernel ran on rayon's global pool (which would add a thread per core) or an extra pool."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, HPK_NUM_THREADS=str(threads), OMP_NUM_THREADS="1",
+               OPENBLAS_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, "-c", _COUNT_THREADS.format(module=hpk.__name__)],
+                         env=env, capture_output=True, text=True, timeout=120, check=True)
+    os_threads = int(out.stdout.strip().splitlines()[-1])
+    # One thread: everything runs on the caller. N threads: the library's pool has N workers.
+    expected = 1 if threads == 1 else 1 + threads
+    assert os_threads == expected, f"HPK_NUM_THREADS={threads}: {os_threads} OS threads"

@@ -8,7 +8,6 @@
 mod stencil;
 
 use crate::{pool, Error};
-use rayon::prelude::*;
 
 /// What happens at the grid's edges.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,13 +48,10 @@ fn check_len(name: &str, len: usize, cells: usize) -> Result<(), Error> {
 
 /// One step into `out`, split into row chunks across `threads` workers (or serial).
 fn step(input: &[f64], out: &mut [f64], rows: usize, cols: usize, ddt: f64, boundary: Boundary, threads: usize) {
-    if threads <= 1 || input.len() < PARALLEL_MIN_CELLS {
-        stencil::update_rows(input, out, 0, rows, cols, ddt, boundary);
-        return;
-    }
+    let threads = if input.len() < PARALLEL_MIN_CELLS { 1 } else { threads };
     // A few chunks per thread lets rayon balance uneven progress without per-row overhead.
     let rows_per_chunk = rows.div_ceil(threads * 4).max(1);
-    out.par_chunks_mut(rows_per_chunk * cols).enumerate().for_each(|(k, chunk)| {
+    pool::for_each_chunk_mut(threads, out, rows_per_chunk * cols, |k, chunk| {
         stencil::update_rows(input, chunk, k * rows_per_chunk, rows, cols, ddt, boundary);
     });
 }

@@ -6,7 +6,6 @@
 
 use crate::{pool, Error};
 use num_complex::Complex64;
-use rayon::prelude::*;
 
 /// Below this many iterations of worst-case work, run on the calling thread.
 const PARALLEL_MIN_WORK: u64 = 1 << 17;
@@ -114,13 +113,13 @@ pub fn calculate_z(zs: &[Complex64], cs: &[Complex64], maxiter: i32, output: &mu
         serial(zs, cs, output);
         return Ok(());
     }
-    pool::install(|_| {
-        // Small chunks, stolen dynamically: the cost per point varies by 300x.
-        output
-            .par_chunks_mut(CHUNK_POINTS)
-            .zip(zs.par_chunks(CHUNK_POINTS))
-            .zip(cs.par_chunks(CHUNK_POINTS))
-            .for_each(|((out, zs), cs)| serial(zs, cs, out));
+    // Small chunks, stolen dynamically: the cost per point varies by 300x.
+    pool::install(|threads| {
+        pool::for_each_chunk_mut(threads, output, CHUNK_POINTS, |k, out| {
+            let start = k * CHUNK_POINTS;
+            let end = start + out.len();
+            serial(&zs[start..end], &cs[start..end], out);
+        })
     })
 }
 
@@ -150,11 +149,11 @@ pub fn calculate_grid(grid: &Grid, output: &mut [i32]) -> Result<(), Error> {
         }
     };
     if is_small(points, grid.maxiter) {
-        output.chunks_exact_mut(grid.width).enumerate().for_each(|(r, out)| row(r, out));
+        pool::for_each_chunk_mut(1, output, grid.width, row);
         return Ok(());
     }
     // One row per work item, stolen dynamically: rows through the set cost far more than the rest.
-    pool::install(|_| output.par_chunks_mut(grid.width).enumerate().for_each(|(r, out)| row(r, out)))
+    pool::install(|threads| pool::for_each_chunk_mut(threads, output, grid.width, row))
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 //! {2, 325, 9375, 28178, 450775, 9780504, 1795265022}.
 
 use crate::{pool, Error};
-use rayon::prelude::*;
 
 /// Odd primes below 64 for the trial-division pre-filter (division by a constant compiles to a
 /// multiplication, so these are cheap and reject ~85% of random odd numbers).
@@ -181,14 +180,10 @@ pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Er
         return Ok(());
     }
     pool::install(|threads| {
-        if threads > 1 {
-            numbers
-                .par_chunks(BATCH_CHUNK)
-                .zip(out.par_chunks_mut(BATCH_CHUNK))
-                .for_each(|(numbers, out)| serial(numbers, out));
-        } else {
-            serial(numbers, out);
-        }
+        pool::for_each_chunk_mut(threads, out, BATCH_CHUNK, |k, out| {
+            let start = k * BATCH_CHUNK;
+            serial(&numbers[start..start + out.len()], out);
+        })
     })
 }
 
