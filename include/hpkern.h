@@ -223,7 +223,9 @@ const char *hpk_last_error_message(void);
  * The smallest divisor d of `n` with max(from, 2) <= d < to, or 0 if there is none, into
  * `*factor`: the book's `check_prime_in_range`, exact for every input (every d is considered,
  * not only odd ones; n = 0 is divisible by everything) and parallel, with an atomic early-exit
- * flag shared by the workers. Cost: up to (to - from) divisions.
+ * flag shared by the workers. Candidates sharing a factor 2, 3 or 5 that n lacks are skipped.
+ * Cost: at most about 2*sqrt(n) divisions, whatever the range: above sqrt(n) the cofactors
+ * n / d are searched instead when that is shorter.
  *
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `factor` is NULL; HPK_ERR_INVALID_ARGUMENT if it is
  * misaligned; HPK_ERR_OUT_OF_MEMORY if the worker threads cannot start.
@@ -237,8 +239,8 @@ hpk_status hpk_smallest_factor_in_range(uint64_t n,
                                         uint64_t *factor);
 
 /**
- * Whether `n` is prime, by the book's trial division by every odd number up to isqrt(n), in
- * parallel after a serial check of small factors. Exact for all n (0 and 1 are not prime, 2 is).
+ * Whether `n` is prime, by the book's trial division up to isqrt(n) (on a mod-30 wheel: odd
+ * candidates not divisible by 3 or 5), in parallel after a serial check of small factors. Exact for all n (0 and 1 are not prime, 2 is).
  * Cost grows as sqrt(n): about 0.2 s for an 18-digit prime; use hpk_is_prime for speed.
  *
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `is_prime` is NULL; HPK_ERR_OUT_OF_MEMORY if the
