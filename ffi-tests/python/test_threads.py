@@ -102,11 +102,14 @@ def test_kernels_use_only_the_configured_threads(hpk, threads):
     import os
     import subprocess
     import sys
+    from pathlib import Path
 
+    package_root = str(Path(hpk.__file__).resolve().parents[1])  # pytest's pythonpath isn't inherited
     env = dict(os.environ, HPK_NUM_THREADS=str(threads), OMP_NUM_THREADS="1",
-               OPENBLAS_NUM_THREADS="1")
+               OPENBLAS_NUM_THREADS="1", PYTHONPATH=package_root)
     out = subprocess.run([sys.executable, "-c", _COUNT_THREADS.format(module=hpk.__name__)],
-                         env=env, capture_output=True, text=True, timeout=120, check=True)
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
     os_threads = int(out.stdout.strip().splitlines()[-1])
     # One thread: everything runs on the caller. N threads: the library's pool has N workers.
     expected = 1 if threads == 1 else 1 + threads
