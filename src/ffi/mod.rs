@@ -14,6 +14,8 @@ mod julia;
 mod last_error;
 mod primes;
 mod status;
+#[cfg(feature = "test-panic")]
+mod test_panic;
 mod threads;
 mod version;
 
@@ -22,6 +24,8 @@ pub use julia::*;
 pub use last_error::*;
 pub use primes::*;
 pub use status::*;
+#[cfg(feature = "test-panic")]
+pub use test_panic::*;
 pub use threads::*;
 pub use version::*;
 
