@@ -4,6 +4,8 @@
 //! `|z| < 2` is tested as `re*re + im*im < 4`: no square root, and the book's checksum 33219980
 //! is the same either way.
 
+mod escape;
+
 use crate::{pool, Error};
 use num_complex::Complex64;
 
@@ -57,7 +59,8 @@ impl Grid {
     }
 }
 
-/// Iterations of `z = z*z + c` before `|z| >= 2`, at most `maxiter`.
+/// Iterations of `z = z*z + c` before `|z| >= 2`, at most `maxiter`: the definition, one point at
+/// a time. The kernels run the same operations several points at a time (`escape`).
 #[inline]
 pub fn escape_count(z: Complex64, c: Complex64, maxiter: i32) -> i32 {
     let (mut zr, mut zi) = (z.re, z.im);
@@ -109,9 +112,7 @@ pub fn calculate_z(zs: &[Complex64], cs: &[Complex64], maxiter: i32, output: &mu
         return Err(Error::InvalidArgument(format!("{name}[{k}] is not finite")));
     }
     let serial = |zs: &[Complex64], cs: &[Complex64], out: &mut [i32]| {
-        for ((o, &z), &c) in out.iter_mut().zip(zs).zip(cs) {
-            *o = escape_count(z, c, maxiter);
-        }
+        escape::escape_counts(out, maxiter, |i| (zs[i], cs[i]));
     };
     if is_small(zs.len(), maxiter) {
         serial(zs, cs, output);
@@ -151,9 +152,7 @@ pub fn calculate_grid(grid: &Grid, output: &mut [i32]) -> Result<(), Error> {
     let (x_step, y_step) = grid.steps();
     let row = |r: usize, out: &mut [i32]| {
         let im = grid.y2 + r as f64 * y_step;
-        for (k, o) in out.iter_mut().enumerate() {
-            *o = escape_count(Complex64::new(grid.x1 + k as f64 * x_step, im), grid.c, grid.maxiter);
-        }
+        escape::escape_counts(out, grid.maxiter, |k| (Complex64::new(grid.x1 + k as f64 * x_step, im), grid.c));
     };
     if is_small(points, grid.maxiter) {
         pool::for_each_chunk_mut(1, output, grid.width, row);
