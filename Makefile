@@ -12,8 +12,8 @@ LIB      := $(LIBDIR)/libhpkern.so
 ABI      := 1
 SUMMARY  := $(CURDIR)/target/test-summary.txt
 
-.PHONY: all lib header-check test test-rust test-ffi test-c test-fortran test-python test-summary-reset \
-        bench demo clean
+.PHONY: all lib panic-lib header-check test test-rust test-ffi test-c test-fortran test-valgrind \
+        test-python test-summary-reset bench demo fuzz clean
 
 all: lib
 
@@ -21,6 +21,10 @@ all: lib
 lib:
 	$(CARGO) build --release -p hpkern
 	ln -sf libhpkern.so $(LIBDIR)/libhpkern.so.$(ABI)
+
+# The same library plus hpk_test_panic (cargo feature test-panic), for the panic-containment tests.
+panic-lib:
+	$(CARGO) build --release -p hpkern --features test-panic --target-dir target/test-panic
 
 # CI: a build must not change the checked-in header.
 header-check: lib
@@ -30,7 +34,7 @@ test-summary-reset:
 	@mkdir -p target && : > $(SUMMARY)
 
 # In order, stopping at the first failure: Rust, libloading (ffi-tests), C, Fortran, Python.
-test: test-summary-reset header-check test-rust test-ffi test-c test-fortran test-python
+test: test-summary-reset header-check test-rust test-ffi test-c test-fortran test-valgrind test-python
 	@echo; echo "== test summary =="; cat $(SUMMARY)
 
 test-rust: lib
@@ -38,7 +42,7 @@ test-rust: lib
 	@scripts/count-cargo-tests.sh Rust target/test-rust.log >> $(SUMMARY)
 
 # The built .so driven through libloading, directly and through the C and Fortran shims.
-test-ffi: lib
+test-ffi: lib panic-lib
 	scripts/ensure-gfortran.sh
 	$(CARGO) test -p hpkern-ffi-tests 2>&1 | tee target/test-ffi.log
 	@scripts/count-cargo-tests.sh libloading target/test-ffi.log >> $(SUMMARY)
@@ -50,6 +54,11 @@ test-c: lib
 test-fortran: lib
 	scripts/test-fortran.sh | tee target/test-fortran.log
 	@tail -n 1 target/test-fortran.log | grep -E '^Fortran: [0-9]+ passed, 0 failed$$' >> $(SUMMARY)
+
+# The C example and C tests under valgrind memcheck (built by test-c).
+test-valgrind: test-c
+	scripts/test-valgrind.sh | tee target/test-valgrind.log
+	@tail -n 1 target/test-valgrind.log | grep -E '^valgrind: [0-9]+ passed, 0 failed$$' >> $(SUMMARY)
 
 # ctypes and cffi through pytest, in the repo's .venv (created on first use).
 test-python: lib
@@ -63,6 +72,10 @@ demo: lib
 bench: lib
 	$(CARGO) bench -p hpkern --bench kernels
 	$(CARGO) bench -p hpkern-bench-baseline --bench vs_book_c
+
+# Fuzz the C ABI with libFuzzer (cargo-fuzz) for FUZZ_SECONDS (default 60).
+fuzz:
+	scripts/fuzz.sh
 
 clean:
 	$(CARGO) clean

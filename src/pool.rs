@@ -7,9 +7,13 @@
 //!
 //! rayon's worker threads do not survive `fork()`: the pool remembers the process id it was built
 //! in, and a child process builds a fresh pool instead of waiting on threads that do not exist.
+//! The lock guarding the pool must not be copied into a child in the locked state (its holder
+//! would be a thread that does not exist there, and the child's first call would wait forever):
+//! `pthread_atfork` handlers take it before `fork()` and release it on both sides after.
 
 use crate::Error;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex, MutexGuard, Once, OnceLock};
 
 /// The largest thread count accepted by [`set_num_threads`].
 pub const MAX_THREADS: usize = 1024;
@@ -24,18 +28,91 @@ struct PoolState {
 static STATE: Mutex<PoolState> = Mutex::new(PoolState { requested: 0, pool: None });
 
 fn state() -> MutexGuard<'static, PoolState> {
+    register_fork_handlers();
+    lock_state()
+}
+
+fn lock_state() -> MutexGuard<'static, PoolState> {
     // The state stays consistent even if a holder panicked: every update is a single assignment.
     STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+// --- fork() --------------------------------------------------------------------------------------
+//
+// A std Mutex is copied into a child process as it is: if another thread of the parent held
+// STATE at the fork (a kernel call looking up the pool, hpk_get_num_threads, a pool being
+// built), the child's every later call would block on it forever. So the forking thread takes
+// STATE before the fork (waiting for the current holder, which never blocks for long) and
+// releases it in the parent and in the child afterwards; the child also drops its reference to
+// the parent's pool, whose workers it does not have.
+
+thread_local! {
+    /// The guard `before_fork` took, held by the forking thread across `fork()`.
+    static HELD_ACROSS_FORK: RefCell<Option<MutexGuard<'static, PoolState>>> = const { RefCell::new(None) };
+}
+
+extern "C" fn before_fork() {
+    let guard = lock_state();
+    // Should the thread-local be gone (a fork from a thread-local destructor), the guard is
+    // dropped here unstored: the fork then proceeds without the lock, as it did before.
+    let _ = HELD_ACROSS_FORK.try_with(move |held| *held.borrow_mut() = Some(guard));
+}
+
+extern "C" fn after_fork_in_parent() {
+    let _ = HELD_ACROSS_FORK.try_with(|held| drop(held.borrow_mut().take()));
+}
+
+extern "C" fn after_fork_in_child() {
+    let _ = HELD_ACROSS_FORK.try_with(|held| {
+        if let Some(mut st) = held.borrow_mut().take() {
+            // Leaked, not dropped: dropping would signal workers that exist only in the parent.
+            if let Some((stale, _, _)) = st.pool.take() {
+                std::mem::forget(stale);
+            }
+        }
+    });
+}
+
+/// Install the fork handlers, once per process: when the library is loaded (below) and, should
+/// that not have run, before STATE is first locked.
+fn register_fork_handlers() {
+    static REGISTERED: Once = Once::new();
+    REGISTERED.call_once(|| {
+        // SAFETY: the handlers are plain functions that live as long as the library (glibc
+        // unregisters a shared object's handlers when it is unloaded).
+        let rc = unsafe {
+            libc::pthread_atfork(Some(before_fork), Some(after_fork_in_parent), Some(after_fork_in_child))
+        };
+        // Only ENOMEM is possible; the library then works as before, without fork protection.
+        debug_assert_eq!(rc, 0, "pthread_atfork failed");
+    });
+}
+
+/// Registers the fork handlers at load time, before any thread can be inside the library.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static REGISTER_FORK_HANDLERS_AT_LOAD: extern "C" fn() = {
+    extern "C" fn at_load() {
+        register_fork_handlers();
+    }
+    at_load
+};
+
+/// HPK_NUM_THREADS if it holds a positive integer, else the available cores; read once per
+/// process (like OMP_NUM_THREADS): every kernel call needs it, and the core count comes from
+/// system calls and cgroup files.
 fn automatic_threads() -> usize {
-    let from_env = std::env::var("HPK_NUM_THREADS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|&n| n > 0);
-    from_env
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .min(MAX_THREADS)
+    static AUTOMATIC: OnceLock<usize> = OnceLock::new();
+    *AUTOMATIC.get_or_init(|| {
+        let from_env = std::env::var("HPK_NUM_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0);
+        from_env
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .min(MAX_THREADS)
+    })
 }
 
 fn resolve(requested: usize) -> usize {
@@ -59,7 +136,8 @@ pub fn set_num_threads(n: usize) -> Result<(), Error> {
 
 /// The number of threads the next kernel call will use.
 pub fn num_threads() -> usize {
-    resolve(state().requested)
+    let requested = state().requested;
+    resolve(requested)
 }
 
 /// The pool to run on, or `None` when kernels should run on the calling thread (one thread).

@@ -10,6 +10,10 @@
 //! Where the library comes from: the path in `HPKERN_LIBRARY` if set; otherwise `libhpkern.so` in
 //! the `release` (then `debug`) directory of the target directories `$CARGO_TARGET_DIR`, the one
 //! the test executable runs from, and `<workspace>/target`. Build it with `make lib`.
+//!
+//! tests/panic.rs alone loads a second build instead, the one with the `test-panic` feature
+//! ([`locate_panic_library`], [`PANIC_BUILD_COMMAND`]), in its own test binary and never next to
+//! this one.
 
 use libloading::os::unix::{Library, RTLD_GLOBAL, RTLD_NOW};
 use std::collections::{BTreeMap, BTreeSet};
@@ -81,6 +85,9 @@ pub type SetNumThreads = unsafe extern "C" fn(usize) -> HpkStatus;
 pub type GetNumThreads = unsafe extern "C" fn() -> usize;
 pub type Version = unsafe extern "C" fn() -> *const c_char;
 pub type AbiVersion = unsafe extern "C" fn() -> u32;
+/// `hpk_status hpk_test_panic(bool on_pool_workers)`: exported only by the `test-panic` build of
+/// the crate (never in the header); panics on purpose and must return HPK_ERR_PANIC.
+pub type TestPanic = unsafe extern "C" fn(bool) -> HpkStatus;
 
 // The shims' interface (ffi-tests/shims/*): every function returns the hpk status.
 pub type ShimJuliaGrid = JuliaGrid;
@@ -251,6 +258,31 @@ impl Hpk {
         // SAFETY: any status value is valid input.
         unsafe { cstr((self.status_message)(status)) }.expect("hpk_status_message returned NULL")
     }
+}
+
+/// How to build the library variant with `hpk_test_panic` (run in the repository root).
+pub const PANIC_BUILD_COMMAND: &str =
+    "cargo build --release -p hpkern --features test-panic --target-dir target/test-panic";
+
+/// The `test-panic` build of libhpkern.so: `$HPKERN_PANIC_LIBRARY` if set, else
+/// `<workspace>/target/test-panic/release/libhpkern.so`; an error naming the build command if it
+/// does not exist. Load it with `libloading::Library::new` (RTLD_LOCAL) in a test binary of its
+/// own, never next to [`hpk`]'s copy.
+pub fn locate_panic_library() -> Result<PathBuf, String> {
+    let (path, from_env) = match std::env::var_os("HPKERN_PANIC_LIBRARY").filter(|p| !p.is_empty()) {
+        Some(path) => (PathBuf::from(path), true),
+        None => (workspace_root().join("target/test-panic/release/libhpkern.so"), false),
+    };
+    if path.is_file() {
+        return Ok(path);
+    }
+    let origin = if from_env { " (from HPKERN_PANIC_LIBRARY)" } else { "" };
+    Err(format!(
+        "the test-panic build of libhpkern.so is missing: {}{origin} does not exist.\n\
+         Build it in the repository root with:\n    {PANIC_BUILD_COMMAND}\n\
+         or point HPKERN_PANIC_LIBRARY at a libhpkern.so built with `--features test-panic`.",
+        path.display()
+    ))
 }
 
 static HPK: OnceLock<Hpk> = OnceLock::new();

@@ -1,8 +1,8 @@
-//! hpk_julia_grid and hpk_julia_calculate_z: the book's picture through both, exact small cases,
-//! a plain Rust reference on random points, and every error status with canaries.
+//! hpk_julia_grid and hpk_julia_calculate_z: the book's picture through both, exact small cases
+//! and a plain Rust reference on random points. Their error statuses and the n = 0 no-op are rows
+//! of the table in bad_input.rs.
 
 use hpkern_ffi_tests::*;
-use std::ptr;
 
 const CANARY: i32 = 0x5a5a_5a5a;
 
@@ -143,136 +143,8 @@ fn grid_orientation_and_coordinates() {
 }
 
 #[test]
-fn maxiter_zero_gives_zeros_and_empty_input_is_ok() {
+fn maxiter_zero_gives_zeros() {
     assert!(grid(-1.8, 1.8, -1.8, 1.8, 31, 17, HPK_BOOK_C, 0).iter().all(|&n| n == 0));
     let (zs, cs) = book_julia_points();
     assert!(calculate_z(&zs[..5000], &cs[..5000], 0).iter().all(|&n| n == 0));
-    // n = 0: a no-op, NULL allowed.
-    let lib = hpk();
-    let status = unsafe { (lib.julia_calculate_z)(ptr::null(), ptr::null(), 0, 300, ptr::null_mut()) };
-    assert_eq!(status, HPK_OK);
-    let mut out = [CANARY; 2];
-    let status = unsafe { (lib.julia_calculate_z)(zs.as_ptr(), cs.as_ptr(), 0, -1, out.as_mut_ptr()) };
-    assert!(status == HPK_OK || status == HPK_ERR_INVALID_ARGUMENT);
-    assert_eq!(out, [CANARY; 2], "n = 0 writes nothing");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Error statuses, outputs pre-filled with a canary.
-
-/// hpk_julia_grid on a 6 x 5 canary buffer, returns the status after checking the buffer.
-fn grid_status(x: [f64; 4], width: usize, height: usize, c: [f64; 2], maxiter: i32, null: bool) -> u32 {
-    let mut out = vec![CANARY; 30];
-    let p = if null { ptr::null_mut() } else { out.as_mut_ptr() };
-    let status = unsafe { (hpk().julia_grid)(x[0], x[1], x[2], x[3], width, height, c[0], c[1], maxiter, p) };
-    assert_ne!(status, HPK_OK, "expected an error");
-    assert!(out.iter().all(|&v| v == CANARY), "julia_grid wrote on status {status}");
-    assert!(!hpk().last_error().is_empty());
-    status
-}
-
-const BOX: [f64; 4] = [-1.8, 1.8, -1.8, 1.8];
-const C: [f64; 2] = [-0.62772, -0.42193];
-
-#[test]
-fn grid_error_statuses() {
-    assert_eq!(grid_status(BOX, 6, 5, C, 300, true), HPK_ERR_NULL_POINTER);
-    for (w, h) in [(0, 5), (6, 0), (0, 0), (usize::MAX, 2), (2, usize::MAX), (1 << 62, 1), (1 << 32, 1 << 32)] {
-        assert_eq!(grid_status(BOX, w, h, C, 300, false), HPK_ERR_INVALID_SIZE, "{w} x {h}");
-    }
-    for maxiter in [-1, -300, i32::MIN] {
-        assert_eq!(grid_status(BOX, 6, 5, C, maxiter, false), HPK_ERR_INVALID_ARGUMENT, "maxiter {maxiter}");
-    }
-    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-        for k in 0..4 {
-            let mut x = BOX;
-            x[k] = bad;
-            assert_eq!(grid_status(x, 6, 5, C, 300, false), HPK_ERR_INVALID_ARGUMENT, "coordinate {k} = {bad}");
-        }
-        for k in 0..2 {
-            let mut c = C;
-            c[k] = bad;
-            assert_eq!(grid_status(BOX, 6, 5, c, 300, false), HPK_ERR_INVALID_ARGUMENT, "c[{k}] = {bad}");
-        }
-    }
-    // Misaligned output.
-    let mut raw = vec![CANARY; 40];
-    let p = unsafe { (raw.as_mut_ptr() as *mut u8).add(1) as *mut i32 };
-    let status = unsafe { (hpk().julia_grid)(-1.8, 1.8, -1.8, 1.8, 6, 5, C[0], C[1], 300, p) };
-    assert_eq!(status, HPK_ERR_INVALID_ARGUMENT);
-    assert!(raw.iter().all(|&v| v == CANARY));
-}
-
-/// hpk_julia_calculate_z on `n` claimed points with a canary output of 8; optional NULLs and a
-/// bad element placed in zs or cs.
-fn z_status(n: usize, nulls: [bool; 3], maxiter: i32, bad_z: Option<HpkComplex>, bad_c: Option<HpkComplex>) -> u32 {
-    let mut zs = [HpkComplex::new(0.1, 0.2); 8];
-    let mut cs = [HPK_BOOK_C; 8];
-    if let Some(b) = bad_z {
-        zs[5] = b;
-    }
-    if let Some(b) = bad_c {
-        cs[6] = b;
-    }
-    let mut out = vec![CANARY; 8];
-    let zp = if nulls[0] { ptr::null() } else { zs.as_ptr() };
-    let cp = if nulls[1] { ptr::null() } else { cs.as_ptr() };
-    let op = if nulls[2] { ptr::null_mut() } else { out.as_mut_ptr() };
-    let status = unsafe { (hpk().julia_calculate_z)(zp, cp, n, maxiter, op) };
-    assert_ne!(status, HPK_OK, "expected an error");
-    assert!(out.iter().all(|&v| v == CANARY), "julia_calculate_z wrote on status {status}");
-    status
-}
-
-#[test]
-fn calculate_z_error_statuses() {
-    for nulls in [[true, false, false], [false, true, false], [false, false, true], [true, true, true]] {
-        assert_eq!(z_status(8, nulls, 300, None, None), HPK_ERR_NULL_POINTER, "{nulls:?}");
-    }
-    for n in [usize::MAX, usize::MAX / 8, 1 << 60] {
-        assert_eq!(z_status(n, [false; 3], 300, None, None), HPK_ERR_INVALID_SIZE, "n = {n}");
-    }
-    for maxiter in [-1, i32::MIN] {
-        assert_eq!(z_status(8, [false; 3], maxiter, None, None), HPK_ERR_INVALID_ARGUMENT);
-    }
-    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-        for v in [HpkComplex::new(bad, 0.0), HpkComplex::new(0.0, bad)] {
-            assert_eq!(z_status(8, [false; 3], 300, Some(v), None), HPK_ERR_INVALID_ARGUMENT, "zs[5] = {v:?}");
-            assert_eq!(z_status(8, [false; 3], 300, None, Some(v)), HPK_ERR_INVALID_ARGUMENT, "cs[6] = {v:?}");
-        }
-    }
-    // Without the bad element the same call succeeds.
-    let zs = vec![HpkComplex::new(0.1, 0.2); 8];
-    let out = calculate_z(&zs, &[HPK_BOOK_C; 8], 300);
-    assert_eq!(out[0], reference(zs[0], HPK_BOOK_C, 300));
-}
-
-#[test]
-fn calculate_z_overlapping_output_is_status_4() {
-    let lib = hpk();
-    let n = 8;
-    let snapshot = |v: &[HpkComplex]| v.iter().map(|c| (c.re.to_bits(), c.im.to_bits())).collect::<Vec<_>>();
-    // Output placed at several byte offsets inside zs, then inside cs.
-    for which in 0..2 {
-        for start_elem in [0usize, 1, n / 2, n - 1] {
-            let mut zs: Vec<HpkComplex> = (0..n).map(|k| HpkComplex::new(k as f64 * 0.1, 0.3)).collect();
-            let mut cs = vec![HPK_BOOK_C; n];
-            let (z_before, c_before) = (snapshot(&zs), snapshot(&cs));
-            let target = if which == 0 { zs.as_mut_ptr() } else { cs.as_mut_ptr() };
-            let out = unsafe { target.add(start_elem) as *mut i32 };
-            let status = unsafe { (lib.julia_calculate_z)(zs.as_ptr(), cs.as_ptr(), n, 300, out) };
-            assert_eq!(status, HPK_ERR_OVERLAP, "output inside {} at element {start_elem}", ["zs", "cs"][which]);
-            assert_eq!(snapshot(&zs), z_before, "zs changed");
-            assert_eq!(snapshot(&cs), c_before, "cs changed");
-        }
-    }
-    // Output ending exactly where zs starts does not overlap.
-    let mut buf = vec![HpkComplex::new(0.0, 0.0); 3 * n];
-    let base = buf.as_mut_ptr();
-    let zs = unsafe { base.add(n) };
-    let cs = vec![HpkComplex::new(0.0, 0.0); n];
-    let out = unsafe { (zs as *mut i32).sub(n) };
-    assert_eq!(unsafe { (lib.julia_calculate_z)(zs, cs.as_ptr(), n, 7, out) }, HPK_OK);
-    let written = unsafe { std::slice::from_raw_parts(out, n) };
-    assert_eq!(written, &[7; 8], "0 is a fixed point of z*z + 0");
 }

@@ -223,13 +223,7 @@ fn thread_count_round_trip() {
         assert_eq!((lib.get_num_threads)(), 1);
         assert_eq!((lib.set_num_threads)(1024), HPK_OK);
         assert_eq!((lib.get_num_threads)(), 1024);
-
-        assert_eq!((lib.set_num_threads)(2), HPK_OK);
-        for too_many in [1025, 1_000_000, usize::MAX] {
-            assert_eq!((lib.set_num_threads)(too_many), HPK_ERR_INVALID_ARGUMENT, "n = {too_many}");
-            assert_eq!((lib.get_num_threads)(), 2, "a rejected count must leave the setting unchanged");
-        }
-        assert!(!lib.last_error().is_empty(), "a rejected count leaves a detail");
+        // Counts above 1024 (HPK_ERR_INVALID_ARGUMENT, setting unchanged): rows of bad_input.rs.
 
         // 0: automatic, HPK_NUM_THREADS if positive, else the available cores.
         assert_eq!((lib.set_num_threads)(0), HPK_OK);

@@ -1,5 +1,6 @@
-//! The prime exports: the book's numbers, exactness at the edges, agreement with a sieve, the
-//! size-query protocol of hpk_primes_in_range, and every error status with canaries.
+//! The prime exports: the book's numbers, exactness at the edges, agreement with a sieve and the
+//! lists of hpk_primes_in_range. Error statuses (NULL, alignment, sizes, overlap) and the
+//! size-query protocol (HPK_ERR_BUFFER_TOO_SMALL) are rows of the table in bad_input.rs.
 
 use hpkern_ffi_tests::*;
 use std::ptr;
@@ -213,23 +214,6 @@ fn is_prime_matches_the_sieve_and_known_numbers() {
     assert_eq!(341_550_071_728_321u64, 10_670_053 * 32_010_157);
     assert_eq!(3_215_031_751u64, 151 * 751 * 28_351);
     assert_eq!(smallest_factor(4_294_967_291 * 4_294_967_279, 4_294_967_279 - 1_000_000, 4_294_967_280), 4_294_967_279);
-    // Every status-less export rejects a NULL output.
-    unsafe {
-        assert_eq!((hpk().is_prime)(7, ptr::null_mut()), HPK_ERR_NULL_POINTER);
-        assert_eq!((hpk().check_prime)(7, ptr::null_mut()), HPK_ERR_NULL_POINTER);
-        assert_eq!((hpk().smallest_factor_in_range)(12, 2, 13, ptr::null_mut()), HPK_ERR_NULL_POINTER);
-        assert_eq!((hpk().count_primes)(0, 100, ptr::null_mut()), HPK_ERR_NULL_POINTER);
-    }
-}
-
-#[test]
-fn misaligned_scalar_outputs_are_status_3() {
-    let mut raw = [CANARY; 3];
-    let p = unsafe { (raw.as_mut_ptr() as *mut u8).add(3) as *mut u64 };
-    unsafe {
-        assert_eq!((hpk().smallest_factor_in_range)(12, 2, 13, p), HPK_ERR_INVALID_ARGUMENT);
-    }
-    assert_eq!(raw, [CANARY; 3]);
 }
 
 #[test]
@@ -249,47 +233,6 @@ fn is_prime_batch_matches_the_sieve() {
     for (k, &n) in numbers.iter().enumerate() {
         assert_eq!(got[k], small_primes()[n as usize], "{n}");
     }
-    // count = 0: a no-op, NULL allowed.
-    assert_eq!(unsafe { (hpk().is_prime_batch)(ptr::null(), 0, ptr::null_mut()) }, HPK_OK);
-}
-
-#[test]
-fn is_prime_batch_error_statuses() {
-    let lib = hpk();
-    let numbers: Vec<u64> = (0..16).collect();
-    let mut out = vec![BOOL_CANARY; 16];
-    let o = out.as_mut_ptr().cast::<bool>();
-    unsafe {
-        assert_eq!((lib.is_prime_batch)(ptr::null(), 16, o), HPK_ERR_NULL_POINTER);
-        assert_eq!((lib.is_prime_batch)(numbers.as_ptr(), 16, ptr::null_mut()), HPK_ERR_NULL_POINTER);
-        for count in [usize::MAX, usize::MAX / 4, 1 << 61] {
-            assert_eq!((lib.is_prime_batch)(numbers.as_ptr(), count, o), HPK_ERR_INVALID_SIZE, "count {count}");
-        }
-        let misaligned = (numbers.as_ptr() as *const u8).add(4) as *const u64;
-        assert_eq!((lib.is_prime_batch)(misaligned, 8, o), HPK_ERR_INVALID_ARGUMENT);
-    }
-    assert!(out.iter().all(|&b| b == BOOL_CANARY), "is_prime_batch wrote on an error");
-
-    // is_prime inside numbers: at its start, in the middle, on its last byte.
-    for byte in [0usize, 37, 16 * 8 - 1] {
-        // Two spare elements after the 16 numbers keep a wrong write in bounds.
-        let mut buf: Vec<u64> = (0..18).map(|k| k * 1_000_003).collect();
-        let before = buf.clone();
-        let inside = unsafe { (buf.as_mut_ptr() as *mut u8).add(byte) as *mut bool };
-        let status = unsafe { (lib.is_prime_batch)(buf.as_ptr(), 16, inside) };
-        assert_eq!(status, HPK_ERR_OVERLAP, "is_prime at byte {byte} of numbers");
-        assert_eq!(buf, before, "numbers changed");
-    }
-    // Output of 16 bools ending right before numbers: disjoint.
-    let mut buf: Vec<u64> = vec![0; 20];
-    for (k, v) in buf[2..18].iter_mut().enumerate() {
-        *v = k as u64;
-    }
-    let status = unsafe { (lib.is_prime_batch)(buf.as_ptr().add(2), 16, buf.as_mut_ptr().cast()) };
-    assert_eq!(status, HPK_OK);
-    let flags: Vec<u8> = unsafe { std::slice::from_raw_parts(buf.as_ptr() as *const u8, 16) }.to_vec();
-    let want: Vec<u8> = (0..16).map(|k| small_primes()[k] as u8).collect();
-    assert_eq!(flags, want);
 }
 
 #[test]
@@ -326,8 +269,7 @@ fn count_primes_matches_known_counts_and_the_sieve() {
 }
 
 #[test]
-fn primes_in_range_lists_and_size_queries() {
-    let lib = hpk();
+fn primes_in_range_lists() {
     let want: Vec<u64> = (0..1000u64).filter(|&n| small_primes()[n as usize]).collect();
     assert_eq!(want.len(), 168);
     assert_eq!(primes_in_range(0, 1000), want);
@@ -339,80 +281,4 @@ fn primes_in_range_lists_and_size_queries() {
     assert!(far.windows(2).all(|w| w[0] < w[1]), "ascending");
     let by_mr: Vec<u64> = (1_000_000_000_000..1_000_000_001_000).filter(|&n| is_prime(n)).collect();
     assert_eq!(far, by_mr);
-
-    unsafe {
-        // Size query: capacity 0, NULL primes.
-        let mut written = CANARY as usize;
-        assert_eq!((lib.primes_in_range)(0, 1000, ptr::null_mut(), 0, &mut written), HPK_ERR_BUFFER_TOO_SMALL);
-        assert_eq!(written, 168);
-        // Too small: nothing written to primes, the requirement reported.
-        let mut primes = vec![CANARY; 167];
-        let mut written = CANARY as usize;
-        assert_eq!((lib.primes_in_range)(0, 1000, primes.as_mut_ptr(), 167, &mut written), HPK_ERR_BUFFER_TOO_SMALL);
-        assert_eq!(written, 168);
-        assert!(primes.iter().all(|&p| p == CANARY), "a too-small buffer was written");
-        let mut written = CANARY as usize;
-        assert_eq!((lib.primes_in_range)(0, 1000, primes.as_mut_ptr(), 1, &mut written), HPK_ERR_BUFFER_TOO_SMALL);
-        assert_eq!(written, 168);
-        assert!(primes.iter().all(|&p| p == CANARY));
-        // Exact capacity, then more than enough.
-        for capacity in [168, 200] {
-            let mut primes = vec![CANARY; capacity];
-            let mut written = CANARY as usize;
-            assert_eq!((lib.primes_in_range)(0, 1000, primes.as_mut_ptr(), capacity, &mut written), HPK_OK);
-            assert_eq!(written, 168);
-            assert_eq!(&primes[..168], &want[..]);
-        }
-        // Empty ranges: 0 primes, so even the size query succeeds.
-        for (lo, hi) in [(1000, 1000), (1000, 10), (0, 2), (24, 29)] {
-            let mut written = CANARY as usize;
-            assert_eq!((lib.primes_in_range)(lo, hi, ptr::null_mut(), 0, &mut written), HPK_OK, "[{lo}, {hi})");
-            assert_eq!(written, 0);
-        }
-    }
-}
-
-#[test]
-fn primes_in_range_error_statuses() {
-    let lib = hpk();
-    let mut primes = vec![CANARY; 200];
-    let p = primes.as_mut_ptr();
-    unsafe {
-        // NULL written.
-        assert_eq!((lib.primes_in_range)(0, 1000, p, 200, ptr::null_mut()), HPK_ERR_NULL_POINTER);
-        assert_eq!((lib.primes_in_range)(0, 1000, ptr::null_mut(), 0, ptr::null_mut()), HPK_ERR_NULL_POINTER);
-        // NULL primes with a capacity.
-        let mut written = CANARY as usize;
-        assert_eq!((lib.primes_in_range)(0, 1000, ptr::null_mut(), 200, &mut written), HPK_ERR_NULL_POINTER);
-        assert_eq!(written, CANARY as usize, "written set on a NULL-pointer error");
-        // A capacity whose byte count overflows.
-        for capacity in [usize::MAX, 1 << 61] {
-            assert_eq!((lib.primes_in_range)(0, 1000, p, capacity, &mut written), HPK_ERR_INVALID_SIZE);
-            assert_eq!(written, CANARY as usize);
-        }
-        // Misaligned pointers.
-        let misaligned = (p as *mut u8).add(4) as *mut u64;
-        assert_eq!((lib.primes_in_range)(0, 1000, misaligned, 100, &mut written), HPK_ERR_INVALID_ARGUMENT);
-        let mut raw = [CANARY; 2];
-        let misaligned_written = (raw.as_mut_ptr() as *mut u8).add(2) as *mut usize;
-        assert_eq!((lib.primes_in_range)(0, 1000, p, 200, misaligned_written), HPK_ERR_INVALID_ARGUMENT);
-        assert_eq!(raw, [CANARY; 2]);
-        assert_eq!(written, CANARY as usize);
-    }
-    assert!(primes.iter().all(|&v| v == CANARY), "primes written on an error");
-
-    // `written` inside `primes`: first, middle and last element.
-    for k in [0usize, 100, 199] {
-        let mut primes = vec![CANARY; 200];
-        let p = primes.as_mut_ptr();
-        let status = unsafe { (lib.primes_in_range)(0, 1000, p, 200, p.add(k) as *mut usize) };
-        assert_eq!(status, HPK_ERR_OVERLAP, "written at element {k} of primes");
-        assert!(primes.iter().all(|&v| v == CANARY), "primes changed on an overlap (written at {k})");
-    }
-    // Right after primes: disjoint.
-    let mut buf = vec![CANARY; 201];
-    let p = buf.as_mut_ptr();
-    assert_eq!(unsafe { (lib.primes_in_range)(0, 1000, p, 200, p.add(200) as *mut usize) }, HPK_OK);
-    assert_eq!(buf[200], 168);
-    assert_eq!(buf[167], 997);
 }
