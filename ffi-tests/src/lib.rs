@@ -505,3 +505,25 @@ pub fn book_julia_points() -> (Vec<HpkComplex>, Vec<HpkComplex>) {
 pub const HPK_BOOK_C: HpkComplex = HpkComplex::new(-0.62772, -0.42193);
 /// The book's checksum of the 1000 x 1000, maxiter 300 picture.
 pub const BOOK_JULIA_SUM: i64 = 33_219_980;
+
+/// One diffusion step by the header's formula, cell by cell with wrapped indices:
+/// `out[i][j] = in[i][j] + d*dt*(in[i+1][j] + in[i-1][j] + in[i][j+1] + in[i][j-1] - 4*in[i][j])`;
+/// fixed: edge cells copied unchanged (fewer than 3 rows or columns: all edge); periodic: wrap.
+pub fn diffusion_reference(input: &[f64], rows: usize, cols: usize, d: f64, dt: f64, boundary: HpkBoundary) -> Vec<f64> {
+    assert_eq!(input.len(), rows * cols);
+    let at = |i: usize, j: usize| input[i * cols + j];
+    let mut out = vec![0.0; rows * cols];
+    for i in 0..rows {
+        for j in 0..cols {
+            let edge = i == 0 || j == 0 || i == rows - 1 || j == cols - 1;
+            out[i * cols + j] = if boundary == HPK_BOUNDARY_FIXED && edge {
+                at(i, j)
+            } else {
+                let (up, down) = ((i + rows - 1) % rows, (i + 1) % rows);
+                let (left, right) = ((j + cols - 1) % cols, (j + 1) % cols);
+                at(i, j) + d * dt * (at(down, j) + at(up, j) + at(i, right) + at(i, left) - 4.0 * at(i, j))
+            };
+        }
+    }
+    out
+}

@@ -366,25 +366,6 @@ fn grid_values(n: usize) -> Vec<f64> {
     (0..n).map(|k| ((k * 7 + 3) % 13) as f64 * 0.25 - 1.0).collect()
 }
 
-/// One step of the header's formula (fixed or periodic).
-fn diffusion_reference(input: &[f64], rows: usize, cols: usize, d: f64, dt: f64, boundary: u32) -> Vec<f64> {
-    let at = |i: usize, j: usize| input[i * cols + j];
-    let mut out = vec![0.0; rows * cols];
-    for i in 0..rows {
-        for j in 0..cols {
-            let edge = i == 0 || j == 0 || i == rows - 1 || j == cols - 1;
-            out[i * cols + j] = if boundary == HPK_BOUNDARY_FIXED && edge {
-                at(i, j)
-            } else {
-                let (up, down) = ((i + rows - 1) % rows, (i + 1) % rows);
-                let (left, right) = ((j + cols - 1) % cols, (j + 1) % cols);
-                at(i, j) + d * dt * (at(down, j) + at(up, j) + at(i, right) + at(i, left) - 4.0 * at(i, j))
-            };
-        }
-    }
-    out
-}
-
 fn bits(v: &[f64]) -> Vec<u64> {
     v.iter().map(|x| x.to_bits()).collect()
 }
