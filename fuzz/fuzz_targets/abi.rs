@@ -1570,6 +1570,20 @@ impl Fuzz<'_> {
                     if listed != expect {
                         bug!(what, "listed {listed:?}, reference {expect:?}");
                     }
+                } else {
+                    // Longer ranges: no prime may be missing among 256 sampled numbers (both ends
+                    // and random points).
+                    let mut rng = SplitMix(lo ^ hi.rotate_left(17));
+                    for j in 0..256u64 {
+                        let x = match j {
+                            0..=7 => lo + j,
+                            8..=15 => hi - 1 - (j - 8),
+                            _ => lo + rng.next() % len,
+                        };
+                        if ref_is_prime(x) && listed.binary_search(&x).is_err() {
+                            bug!(what, "the prime {x} lies in [{lo}, {hi}) but is not listed");
+                        }
+                    }
                 }
             }
             _ => check_untouched(&what, &b, st, &[]),
