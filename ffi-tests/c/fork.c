@@ -31,6 +31,8 @@
 
 #include <hpkern.h>
 
+#include "test_support.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -244,26 +246,6 @@ static bool wait_child(pid_t pid, int seconds, const char *what) {
     return false;
 }
 
-/* SIGALRM (inherited by the children, which arm their own alarm): most likely a deadlock. */
-static void on_timeout(int sig) {
-    static const char message[] = "FAIL: C fork: still running at the watchdog's alarm (deadlock?)\n";
-    (void)sig;
-    if (write(STDERR_FILENO, message, sizeof message - 1) < 0) {
-        _exit(3);
-    }
-    _exit(1);
-}
-
-static void arm_watchdog(void) {
-    const char *env = getenv("HPK_TEST_TIMEOUT");
-    unsigned seconds = env != NULL && atoi(env) > 0 ? (unsigned)atoi(env) : 240;
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_timeout;
-    sigaction(SIGALRM, &action, NULL);
-    alarm(seconds);
-}
-
 /* ------------------------------------------------------------------ scenarios */
 
 static int child_checks(void *arg, int generation) {
@@ -375,7 +357,8 @@ static void scenario_generations(void) {
 }
 
 int main(void) {
-    arm_watchdog();
+    /* Inherited by the children, which arm their own alarm. */
+    arm_watchdog(STDERR_FILENO, "FAIL: C fork: still running at the watchdog's alarm (deadlock?)\n");
     /* The serial reference. */
     CHECK(hpk_set_num_threads(1) == HPK_OK, "set_num_threads(1)");
     CHECK(hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, JW, JH, -0.62772, -0.42193, JMAXITER, reference_julia) == HPK_OK,

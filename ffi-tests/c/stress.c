@@ -23,6 +23,9 @@
 
 #include <hpkern.h>
 
+#define TEST_RNG_SEED 0x2545F4914F6CDD1Du
+#include "test_support.h"
+
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -49,24 +52,6 @@ static int passed, failed;
         }                                                                   \
     } while (0)
 
-static void *xcalloc(size_t n, size_t size) {
-    void *p = calloc(n, size);
-    if (p == NULL) {
-        fprintf(stderr, "out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-/* xorshift64: deterministic inputs. */
-static uint64_t rng_state = 0x2545F4914F6CDD1Du;
-static uint64_t next_u64(void) {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-static double next_double(void) { return (double)(next_u64() >> 11) / 9007199254740992.0; }
 
 /* ------------------------------------------------------------------ the workload */
 
@@ -275,28 +260,6 @@ static void *changer(void *arg) {
     return NULL;
 }
 
-/* SIGALRM: the run took far too long, most likely a deadlock. */
-static void on_timeout(int sig) {
-    static const char message[] = "FAIL: C stress: still running at the HPK_TEST_TIMEOUT watchdog (deadlock?)\n"
-                                  "C stress: 0 passed, 1 failed\n";
-    (void)sig;
-    if (write(STDOUT_FILENO, message, sizeof message - 1) < 0) {
-        _exit(3);
-    }
-    _exit(1);
-}
-
-/* Arm the watchdog: HPK_TEST_TIMEOUT seconds, default 240. */
-static void arm_watchdog(void) {
-    const char *env = getenv("HPK_TEST_TIMEOUT");
-    unsigned seconds = env != NULL && atoi(env) > 0 ? (unsigned)atoi(env) : 240;
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_timeout;
-    sigaction(SIGALRM, &action, NULL);
-    alarm(seconds);
-}
-
 static double seconds_since(const struct timespec *t0) {
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -304,7 +267,8 @@ static double seconds_since(const struct timespec *t0) {
 }
 
 int main(void) {
-    arm_watchdog();
+    arm_watchdog(STDOUT_FILENO, "FAIL: C stress: still running at the HPK_TEST_TIMEOUT watchdog (deadlock?)\n"
+                                "C stress: 0 passed, 1 failed\n");
     const char *env = getenv("HPK_STRESS_ROUNDS");
     if (env != NULL && atoi(env) > 0) {
         rounds = atoi(env);

@@ -9,7 +9,11 @@
  * The last line is "C: N passed, M failed"; the exit status is non-zero if M > 0 or N == 0.
  */
 
+#define _POSIX_C_SOURCE 200809L
+
 #include <hpkern.h>
+
+#include "test_support.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -48,23 +52,6 @@ _Static_assert(sizeof(hpk_complex) == 16 && offsetof(hpk_complex, im) == 8, "hpk
               hpk_status_message(got_), hpk_last_error_message(), (int)(expected));            \
     } while (0)
 
-static void *xcalloc(size_t n, size_t size) {
-    void *p = calloc(n, size);
-    if (p == NULL) {
-        fprintf(stderr, "out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-/* Deterministic pseudo-random doubles in [0, 1) (xorshift64), so failures reproduce. */
-static uint64_t rng_state = 0x9E3779B97F4A7C15u;
-static double next_double(void) {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (double)(rng_state >> 11) / 9007199254740992.0;
-}
 
 static const double CANARY = -12345.678;
 
