@@ -46,19 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int passed, failed;
 
-#define CHECK(cond, ...)                                                                        \
-    do {                                                                                        \
-        if (cond) {                                                                             \
-            passed++;                                                                           \
-        } else {                                                                                \
-            failed++;                                                                           \
-            fprintf(stderr, "FAIL [pid %ld] %s:%d: %s: ", (long)getpid(), __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                                       \
-            fputc('\n', stderr);                                                                \
-        }                                                                                       \
-    } while (0)
 
 /* How long a parent waits for a child of generation g (1 = child of the test process): each
  * generation waits less than the one above, so the innermost timeout fires first. */

@@ -38,19 +38,7 @@
 
 enum { NTHREADS = 16, DEFAULT_ROUNDS = 20 };
 
-static int passed, failed;
 
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (cond) {                                                         \
-            passed++;                                                       \
-        } else {                                                            \
-            failed++;                                                       \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                   \
-            fputc('\n', stderr);                                            \
-        }                                                                   \
-    } while (0)
 
 
 /* ------------------------------------------------------------------ the workload */

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int passed, failed;
 
 /* The header's constants and layout, checked when compiling (they are the ABI, not behaviour). */
 _Static_assert(HPK_OK == 0 && HPK_ERR_NULL_POINTER == 1 && HPK_ERR_INVALID_SIZE == 2 &&
@@ -31,18 +30,6 @@ _Static_assert(HPK_OK == 0 && HPK_ERR_NULL_POINTER == 1 && HPK_ERR_INVALID_SIZE 
 _Static_assert(HPK_BOUNDARY_FIXED == 0 && HPK_BOUNDARY_PERIODIC == 1, "boundary constants");
 _Static_assert(sizeof(hpk_complex) == 16 && offsetof(hpk_complex, im) == 8, "hpk_complex has double _Complex layout");
 
-/* Count one check; on failure print where and why, and carry on so one run shows every failure. */
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        if (cond) {                                                       \
-            passed++;                                                     \
-        } else {                                                          \
-            failed++;                                                     \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                 \
-            fputc('\n', stderr);                                          \
-        }                                                                 \
-    } while (0)
 
 /* A status check that names the status and the library's explanation when it differs. */
 #define CHECK_STATUS(call, expected)                                                           \

@@ -1,5 +1,5 @@
 /* Helpers shared by the C test programs (test_hpkern.c, stress.c, fork.c): allocation that
- * cannot fail silently, deterministic pseudo-random inputs, and a deadlock watchdog.
+ * cannot fail silently, the CHECK counter, deterministic pseudo-random inputs, and a deadlock watchdog.
  * Define TEST_RNG_SEED before including to give a program its own input sequence. */
 #ifndef HPK_TEST_SUPPORT_H
 #define HPK_TEST_SUPPORT_H
@@ -10,6 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Count one check; on failure print the process, where and why, and carry on so one run shows
+ * every failure. The program prints "LABEL: <passed> passed, <failed> failed" at the end. */
+static int passed, failed;
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            passed++;                                                                              \
+        } else {                                                                                   \
+            failed++;                                                                              \
+            fprintf(stderr, "FAIL [pid %ld] %s:%d: %s: ", (long)getpid(), __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
+    } while (0)
 
 static inline void *xcalloc(size_t n, size_t size) {
     void *p = calloc(n, size);
