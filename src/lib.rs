@@ -11,6 +11,8 @@ pub mod diffusion;
 mod error;
 pub mod ffi;
 /// cbindgen:ignore
+pub mod isa;
+/// cbindgen:ignore
 pub mod julia;
 /// cbindgen:ignore
 pub mod pool;
