@@ -70,7 +70,7 @@ demo: lib
 	scripts/demo.sh
 
 bench: lib
-	$(CARGO) bench -p hpkern --bench julia --bench diffusion --bench primes
+	$(CARGO) bench -p hpkern --bench julia --bench diffusion --bench primes --bench sieve
 	$(CARGO) bench -p hpkern-bench-baseline --bench vs_book_c
 
 # Fuzz the C ABI with libFuzzer (cargo-fuzz) for FUZZ_SECONDS (default 60).

@@ -1,4 +1,4 @@
-//! Criterion benches of the prime kernels on the book's numbers and pi(10^9), through the safe
+//! Criterion benches of trial division and Miller-Rabin on the book's numbers, through the safe
 //! Rust API, on 1 thread and on all.
 
 mod common;
@@ -32,17 +32,6 @@ fn bench_primes(c: &mut Criterion) {
     for n in BOOK_NUMBERS {
         group.bench_function(BenchmarkId::new("is_prime", n), |b| b.iter(|| primes::is_prime(black_box(n))));
     }
-    group.finish();
-
-    let mut group = c.benchmark_group("primes_sieve");
-    group.sample_size(10).measurement_time(Duration::from_secs(8));
-    for threads in thread_counts() {
-        pool::set_num_threads(threads).unwrap();
-        group.bench_function(BenchmarkId::new("count_primes_1e9", format!("{threads}t")), |b| {
-            b.iter(|| assert_eq!(primes::count_primes(0, black_box(1_000_000_000)).unwrap(), 50_847_534))
-        });
-    }
-    pool::set_num_threads(0).unwrap();
     group.finish();
 }
 
