@@ -357,6 +357,18 @@ const char *hpk_version(void);
  */
 uint32_t hpk_abi_version(void);
 
+/**
+ * The instruction-set path the kernels of this process run on: "avx512", "avx2" or "scalar".
+ *
+ * Chosen once, at the first kernel call, as the widest path the CPU supports. The environment
+ * variable HPK_FORCE_ISA=scalar|avx2|avx512 asks for a narrower one (to compare paths, or to
+ * rule one out); a request the CPU cannot run falls back to the best supported path below it,
+ * and an unknown value is ignored. Every path gives the same results (the Julia counts and
+ * prime answers exactly; diffusion cells bit for bit). Static NUL-terminated text, never NULL;
+ * do not free it.
+ */
+const char *hpk_isa_name(void);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

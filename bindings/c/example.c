@@ -144,7 +144,8 @@ int main(void) {
                 HPK_ABI_VERSION);
         return 1;
     }
-    printf("hpkern %s (ABI %" PRIu32 "), %zu threads\n", hpk_version(), hpk_abi_version(), hpk_get_num_threads());
+    printf("hpkern %s (ABI %" PRIu32 "), %zu threads, %s kernels\n", hpk_version(), hpk_abi_version(),
+           hpk_get_num_threads(), hpk_isa_name());
     julia();
     diffusion();
     primes();

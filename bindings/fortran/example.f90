@@ -20,8 +20,8 @@ program example
          HPK_HEADER_ABI_VERSION
       error stop 1
    end if
-   print '(a, a, a, i0, a, i0, a)', "hpkern ", hpk_version_string(), " (ABI ", hpk_abi_version(), "), ", &
-      hpk_get_num_threads(), " threads"
+   print '(a, a, a, i0, a, i0, a, a, a)', "hpkern ", hpk_version_string(), " (ABI ", hpk_abi_version(), "), ", &
+      hpk_get_num_threads(), " threads, ", hpk_isa_string(), " kernels"
    call julia()
    call diffusion()
    call primes()

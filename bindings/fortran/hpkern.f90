@@ -11,7 +11,7 @@
 !>    hpk_julia_grid, hpk_is_prime, ...): C semantics, row-major sizes passed explicitly.
 !>  * Wrappers taking ordinary Fortran arrays, which derive the sizes from the arrays:
 !>    hpk_evolve, hpk_run, hpk_julia, hpk_calculate_z, hpk_is_prime_array, hpk_list_primes, and the
-!>    string functions hpk_version_string, hpk_error_message, hpk_status_string, hpk_c_string.
+!>    string functions hpk_version_string, hpk_isa_string, hpk_error_message, hpk_status_string, hpk_c_string.
 !>
 !> Type mapping (the header's C type -> Fortran):
 !>  * hpk_status (uint32_t) -> integer(c_int32_t); its values 0..7 are the HPK_OK / HPK_ERR_*
@@ -30,7 +30,7 @@
 !>    A disassociated pointer or unallocated allocatable passed there is absent too.
 !>  * Output arguments are INTENT(INOUT), not INTENT(OUT): the library leaves them untouched on any
 !>    error, and INTENT(OUT) would let the compiler treat them as undefined after the call.
-!>  * The C strings (hpk_version, hpk_status_message, hpk_last_error_message) are returned as
+!>  * The C strings (hpk_version, hpk_isa_name, hpk_status_message, hpk_last_error_message) are returned as
 !>    type(c_ptr); hpk_c_string converts one into a Fortran string, and the *_string / *_message
 !>    wrappers do that for you.
 !>
@@ -75,7 +75,7 @@ module hpkern
    public :: hpk_diffusion_evolve, hpk_diffusion_run, hpk_julia_calculate_z, hpk_julia_grid, &
              hpk_last_error_message, hpk_smallest_factor_in_range, hpk_check_prime, hpk_is_prime, &
              hpk_is_prime_batch, hpk_count_primes, hpk_primes_in_range, hpk_status_message, &
-             hpk_set_num_threads, hpk_get_num_threads, hpk_version, hpk_abi_version
+             hpk_set_num_threads, hpk_get_num_threads, hpk_version, hpk_abi_version, hpk_isa_name
 
    interface
       !> One diffusion step from grid_in (rows x cols, row-major) into grid_out; not in place.
@@ -218,6 +218,12 @@ module hpkern
          import :: c_int32_t
          integer(c_int32_t) :: version
       end function hpk_abi_version
+
+      !> The instruction-set path the kernels run on: "avx512", "avx2" or "scalar" (static C string).
+      function hpk_isa_name() result(text) bind(C, name="hpk_isa_name")
+         import :: c_ptr
+         type(c_ptr) :: text
+      end function hpk_isa_name
    end interface
 
    ! The C library's strlen, to size the Fortran copy of a C string.
@@ -241,7 +247,7 @@ module hpkern
    ! checks the copy, not your array, for overlap and alignment.
    ! ------------------------------------------------------------------------------------------
    public :: hpk_evolve, hpk_run, hpk_julia, hpk_calculate_z, hpk_is_prime_array, hpk_list_primes, &
-             hpk_version_string, hpk_error_message, hpk_status_string, hpk_c_string
+             hpk_version_string, hpk_isa_string, hpk_error_message, hpk_status_string, hpk_c_string
 
 contains
 
@@ -406,6 +412,12 @@ contains
       character(len=:), allocatable :: string
       string = hpk_c_string(hpk_version())
    end function hpk_version_string
+
+   !> The instruction-set path the kernels run on: "avx512", "avx2" or "scalar".
+   function hpk_isa_string() result(string)
+      character(len=:), allocatable :: string
+      string = hpk_c_string(hpk_isa_name())
+   end function hpk_isa_string
 
    !> What went wrong in the most recent failing library call on this thread ("" if none).
    function hpk_error_message() result(string)

@@ -529,6 +529,13 @@ static void test_metadata(void) {
     const char *v = hpk_version();
     CHECK(v != NULL && strcmp(v, want) == 0, "version \"%s\", header says \"%s\"", v ? v : "(null)", want);
     CHECK(hpk_abi_version() == HPK_ABI_VERSION, "ABI %" PRIu32 ", header %d", hpk_abi_version(), HPK_ABI_VERSION);
+    /* The ISA path is one of three names, and HPK_FORCE_ISA=scalar is always honoured. */
+    const char *isa = hpk_isa_name();
+    CHECK(isa != NULL && (strcmp(isa, "scalar") == 0 || strcmp(isa, "avx2") == 0 || strcmp(isa, "avx512") == 0),
+          "ISA path \"%s\"", isa ? isa : "(null)");
+    const char *forced = getenv("HPK_FORCE_ISA");
+    if (isa != NULL && forced != NULL && strcmp(forced, "scalar") == 0)
+        CHECK(strcmp(isa, "scalar") == 0, "HPK_FORCE_ISA=scalar gave \"%s\"", isa);
 
     /* The last error message is per failure: after a NULL failure it names the pointer. */
     CHECK_STATUS(hpk_is_prime(7, NULL), HPK_ERR_NULL_POINTER);

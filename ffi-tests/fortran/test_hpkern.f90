@@ -69,6 +69,8 @@ contains
       write (want, '(i0, ".", i0, ".", i0)') HPK_VERSION_MAJOR, HPK_VERSION_MINOR, HPK_VERSION_PATCH
       call check(hpk_version_string() == trim(want), "version "//hpk_version_string()//" vs module "//trim(want))
       call check(hpk_abi_version() == HPK_HEADER_ABI_VERSION, "ABI version")
+      call check(any(hpk_isa_string() == [character(len=6) :: "scalar", "avx2", "avx512"]), &
+         "unknown ISA path "//hpk_isa_string())
       do s = HPK_OK, HPK_ERR_PANIC
          call check(len(hpk_status_string(s)) > 0, "empty status message")
       end do

@@ -85,6 +85,7 @@ pub type SetNumThreads = unsafe extern "C" fn(usize) -> HpkStatus;
 pub type GetNumThreads = unsafe extern "C" fn() -> usize;
 pub type Version = unsafe extern "C" fn() -> *const c_char;
 pub type AbiVersion = unsafe extern "C" fn() -> u32;
+pub type IsaName = unsafe extern "C" fn() -> *const c_char;
 /// `hpk_status hpk_test_panic(bool on_pool_workers)`: exported only by the `test-panic` build of
 /// the crate (never in the header); panics on purpose and must return HPK_ERR_PANIC.
 pub type TestPanic = unsafe extern "C" fn(bool) -> HpkStatus;
@@ -154,6 +155,7 @@ function_table!(
     get_num_threads: GetNumThreads = "hpk_get_num_threads",
     version: Version = "hpk_version",
     abi_version: AbiVersion = "hpk_abi_version",
+    isa_name: IsaName = "hpk_isa_name",
 });
 
 function_table!(

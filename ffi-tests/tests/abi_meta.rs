@@ -131,6 +131,26 @@ fn version_matches_header_and_cargo_toml() {
 }
 
 #[test]
+fn isa_name_names_a_supported_path_and_follows_hpk_force_isa() {
+    let isa = unsafe { cstr((hpk().isa_name)()) }.expect("hpk_isa_name returned NULL");
+    assert!(["scalar", "avx2", "avx512"].contains(&isa.as_str()), "unknown ISA path {isa:?}");
+    let flags = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let has = |flag: &str| flags.lines().any(|l| l.starts_with("flags") && l.split_whitespace().any(|w| w == flag));
+    let supported = match isa.as_str() {
+        "avx2" => has("avx2") && has("fma"),
+        "avx512" => ["avx2", "fma", "avx512f", "avx512dq", "avx512vl", "avx512bw"].iter().all(|f| has(f)),
+        _ => true,
+    };
+    assert!(supported, "the library chose {isa}, which this CPU lacks");
+    match std::env::var("HPK_FORCE_ISA").as_deref() {
+        Ok("scalar") => assert_eq!(isa, "scalar"),
+        Ok("avx2") if has("avx2") && has("fma") => assert_eq!(isa, "avx2"),
+        _ => {}
+    }
+    assert_eq!(unsafe { (hpk().isa_name)() }, unsafe { (hpk().isa_name)() }, "static text");
+}
+
+#[test]
 fn abi_version_matches_header_and_soname() {
     let lib = hpk();
     let abi = unsafe { (lib.abi_version)() };

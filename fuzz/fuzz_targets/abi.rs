@@ -897,6 +897,10 @@ impl Fuzz<'_> {
         if hpk_abi_version() != 1 {
             bug!("hpk_abi_version()", "returned {}", hpk_abi_version());
         }
+        let isa = text(hpk_isa_name(), "hpk_isa_name");
+        if !["scalar", "avx2", "avx512"].contains(&isa.as_str()) {
+            bug!("hpk_isa_name()", "unknown path {isa:?}");
+        }
         let _ = last_error();
         let t = hpk_get_num_threads();
         if !(1..=1024).contains(&t) {

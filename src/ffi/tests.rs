@@ -27,6 +27,13 @@ fn version_matches_cargo_and_header() {
 }
 
 #[test]
+fn isa_name_is_the_active_path() {
+    let name = text(hpk_isa_name());
+    assert_eq!(name, crate::isa::active().name());
+    assert_eq!(hpk_isa_name(), hpk_isa_name(), "static text: the same pointer every time");
+}
+
+#[test]
 fn every_status_has_its_own_message_and_unknown_codes_are_safe() {
     let known: Vec<String> = (0..=7).map(|s| text(hpk_status_message(s))).collect();
     for (i, m) in known.iter().enumerate() {

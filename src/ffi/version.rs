@@ -1,4 +1,4 @@
-//! Version queries.
+//! Version queries, and which instruction-set path the kernels run on.
 
 use std::ffi::c_char;
 
@@ -36,4 +36,24 @@ pub extern "C" fn hpk_version() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn hpk_abi_version() -> u32 {
     super::catch_panic(ABI_VERSION, || ABI_VERSION)
+}
+
+/// The instruction-set path the kernels of this process run on: "avx512", "avx2" or "scalar".
+///
+/// Chosen once, at the first kernel call, as the widest path the CPU supports. The environment
+/// variable HPK_FORCE_ISA=scalar|avx2|avx512 asks for a narrower one (to compare paths, or to
+/// rule one out); a request the CPU cannot run falls back to the best supported path below it,
+/// and an unknown value is ignored. Every path gives the same results (the Julia counts and
+/// prime answers exactly; diffusion cells bit for bit). Static NUL-terminated text, never NULL;
+/// do not free it.
+#[no_mangle]
+pub extern "C" fn hpk_isa_name() -> *const c_char {
+    fn name() -> *const c_char {
+        match crate::isa::active() {
+            crate::isa::Isa::Scalar => c"scalar".as_ptr(),
+            crate::isa::Isa::Avx2 => c"avx2".as_ptr(),
+            crate::isa::Isa::Avx512 => c"avx512".as_ptr(),
+        }
+    }
+    super::catch_panic(c"scalar".as_ptr(), name)
 }

@@ -55,7 +55,7 @@ BOOK_C = complex(-0.62772, -0.42193)
 PUBLIC_NAMES = (
     "evolve", "run", "julia_grid", "calculate_z", "is_prime", "check_prime",
     "smallest_factor_in_range", "is_prime_batch", "count_primes", "primes",
-    "set_num_threads", "get_num_threads", "HpkError",
+    "set_num_threads", "get_num_threads", "isa_name", "HpkError",
     "ABI_VERSION", "BOUNDARY_FIXED", "BOUNDARY_PERIODIC", "STATUS_NAMES",
 )
 
@@ -400,3 +400,8 @@ class Kernels:
     def get_num_threads(self):
         """The number of threads the next kernel call will use (at least 1)."""
         return int(self._c.call("hpk_get_num_threads"))
+
+    def isa_name(self):
+        """The instruction-set path the kernels run on: "avx512", "avx2" or "scalar" (the widest
+        the CPU supports, or narrower if $HPK_FORCE_ISA asks for it when the library loads)."""
+        return self._c.call("hpk_isa_name")

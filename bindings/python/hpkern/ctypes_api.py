@@ -51,6 +51,7 @@ PROTOTYPES = {
     "hpk_get_num_threads": (c_size_t, []),
     "hpk_version": (c_char_p, []),
     "hpk_abi_version": (c_uint32, []),
+    "hpk_isa_name": (c_char_p, []),
 }
 
 
