@@ -6,6 +6,7 @@ mod common;
 use common::thread_counts;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use hpkern::julia::{self, Grid};
+use hpkern::isa::Isa;
 use hpkern::pool;
 use std::hint::black_box;
 use std::time::Duration;
@@ -19,6 +20,13 @@ fn bench_julia(c: &mut Criterion) {
         pool::set_num_threads(threads).unwrap();
         group.bench_function(BenchmarkId::new("grid", format!("{threads}t")), |b| {
             b.iter(|| julia::calculate_grid(black_box(&Grid::book()), &mut out).unwrap())
+        });
+    }
+    // Each instruction-set path on one thread, so their ratios come from the same run.
+    pool::set_num_threads(1).unwrap();
+    for isa in Isa::supported() {
+        group.bench_function(BenchmarkId::new("grid_1t", isa.name()), |b| {
+            b.iter(|| julia::calculate_grid_on(isa, black_box(&Grid::book()), &mut out).unwrap())
         });
     }
     pool::set_num_threads(0).unwrap();

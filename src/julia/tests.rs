@@ -48,6 +48,34 @@ fn book_checksum_through_calculate_z_with_the_books_coordinates() {
 }
 
 #[test]
+fn book_checksum_and_counts_on_every_instruction_set_path() {
+    let mut want = vec![-1; 1_000_000];
+    calculate_grid_on(Isa::Scalar, &Grid::book(), &mut want).unwrap();
+    assert_eq!(want.iter().map(|&n| n as u64).sum::<u64>(), BOOK_CHECKSUM);
+    let zs = book_coordinates();
+    let cs = vec![Grid::book().c; zs.len()];
+    for isa in Isa::supported() {
+        let mut out = vec![-1; 1_000_000];
+        calculate_grid_on(isa, &Grid::book(), &mut out).unwrap();
+        assert!(out == want, "{isa:?}: calculate_grid differs from the scalar path");
+        out.fill(-1);
+        calculate_z_on(isa, &zs, &cs, 300, &mut out).unwrap();
+        assert_eq!(out.iter().map(|&n| n as u64).sum::<u64>(), BOOK_CHECKSUM, "{isa:?}: calculate_z");
+    }
+    // Odd shapes: items of several rows that do not divide the grid, rows narrower than the lanes.
+    for (width, height) in [(1, 1), (3, 700), (7, 5), (31, 33), (2049, 3)] {
+        let grid = Grid { width, height, ..Grid::book() };
+        let want: Vec<i32> =
+            (0..height).flat_map(|r| (0..width).map(move |k| (r, k))).map(|(r, k)| escape_count(grid.z(r, k), grid.c, 300)).collect();
+        for isa in Isa::supported() {
+            let mut out = vec![-1; width * height];
+            calculate_grid_on(isa, &grid, &mut out).unwrap();
+            assert!(out == want, "{isa:?}: {width} x {height}");
+        }
+    }
+}
+
+#[test]
 fn grid_rows_start_at_the_top() {
     let g = Grid { width: 4, height: 4, ..Grid::book() };
     assert_eq!(g.z(0, 0), Complex64::new(-1.8, 1.8));

@@ -1,0 +1,60 @@
+//! AVX2: 3 vectors of 4 f64 lanes in flight (16 ymm registers hold about that much state), each
+//! lane's running state an all-ones or all-zeros lane of a mask vector.
+
+use super::{Lanes, BLOCK_STEPS};
+use core::arch::x86_64::*;
+
+const VECTORS: usize = 3;
+pub(super) const LANES: usize = 4 * VECTORS;
+
+/// Advance every lane by up to BLOCK_STEPS iterations; bit k of the result is set if lane k is
+/// still running. Same contract as the AVX-512 kernel.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA (checked once by `crate::isa`).
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn run_block(lanes: &mut Lanes<LANES>, maxiter: f64) -> u64 {
+    let (four, one, max) = (_mm256_set1_pd(4.0), _mm256_set1_pd(1.0), _mm256_set1_pd(maxiter));
+    let zero = _mm256_setzero_pd();
+    let (mut zr, mut zi, mut cr, mut ci, mut count) = ([zero; VECTORS], [zero; VECTORS], [zero; VECTORS], [zero; VECTORS], [zero; VECTORS]);
+    for v in 0..VECTORS {
+        // SAFETY: lanes 4v..4v+4 lie inside each array of LANES = 4 * VECTORS doubles.
+        unsafe {
+            zr[v] = _mm256_loadu_pd(lanes.zr.as_ptr().add(4 * v));
+            zi[v] = _mm256_loadu_pd(lanes.zi.as_ptr().add(4 * v));
+            cr[v] = _mm256_loadu_pd(lanes.cr.as_ptr().add(4 * v));
+            ci[v] = _mm256_loadu_pd(lanes.ci.as_ptr().add(4 * v));
+            count[v] = _mm256_loadu_pd(lanes.count.as_ptr().add(4 * v));
+        }
+    }
+    // Lanes that cannot reach maxiter within this block need no count check at each step.
+    let last_safe = _mm256_set1_pd(maxiter - BLOCK_STEPS as f64);
+    let near_max = (0..VECTORS).any(|v| _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_GT_OQ>(count[v], last_safe)) != 0);
+    let mut running = [_mm256_castsi256_pd(_mm256_set1_epi64x(-1)); VECTORS];
+    for _ in 0..BLOCK_STEPS {
+        for v in 0..VECTORS {
+            // The scalar definition's operations in its order: no fused multiply-add.
+            let r2 = _mm256_mul_pd(zr[v], zr[v]);
+            let i2 = _mm256_mul_pd(zi[v], zi[v]);
+            let inside = _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_add_pd(r2, i2), four);
+            running[v] = _mm256_and_pd(running[v], inside);
+            if near_max {
+                running[v] = _mm256_and_pd(running[v], _mm256_cmp_pd::<_CMP_LT_OQ>(count[v], max));
+            }
+            count[v] = _mm256_add_pd(count[v], _mm256_and_pd(running[v], one));
+            zi[v] = _mm256_add_pd(_mm256_mul_pd(_mm256_add_pd(zr[v], zr[v]), zi[v]), ci[v]);
+            zr[v] = _mm256_add_pd(_mm256_sub_pd(r2, i2), cr[v]);
+        }
+    }
+    let mut still = 0u64;
+    for v in 0..VECTORS {
+        // SAFETY: as for the loads.
+        unsafe {
+            _mm256_storeu_pd(lanes.zr.as_mut_ptr().add(4 * v), zr[v]);
+            _mm256_storeu_pd(lanes.zi.as_mut_ptr().add(4 * v), zi[v]);
+            _mm256_storeu_pd(lanes.count.as_mut_ptr().add(4 * v), count[v]);
+        }
+        still |= (_mm256_movemask_pd(running[v]) as u64) << (4 * v);
+    }
+    still
+}
