@@ -13,7 +13,7 @@ ABI      := 1
 SUMMARY  := $(CURDIR)/target/test-summary.txt
 
 .PHONY: all lib panic-lib header-check test test-rust test-ffi test-c test-fortran test-valgrind \
-        test-python test-summary-reset bench demo fuzz clean
+        test-python test-isa test-summary-reset bench demo fuzz clean
 
 all: lib
 
@@ -33,13 +33,19 @@ header-check: lib
 test-summary-reset:
 	@mkdir -p target && : > $(SUMMARY)
 
-# In order, stopping at the first failure: Rust, libloading (ffi-tests), C, Fortran, Python.
-test: test-summary-reset header-check test-rust test-ffi test-c test-fortran test-valgrind test-python
+# In order, stopping at the first failure: Rust, Rust per ISA path, libloading (ffi-tests), C,
+# Fortran, valgrind, Python.
+test: test-summary-reset header-check test-rust test-isa test-ffi test-c test-fortran test-valgrind test-python
 	@echo; echo "== test summary =="; cat $(SUMMARY)
 
 test-rust: lib
 	$(CARGO) test -p hpkern -p hpkern-bench-baseline 2>&1 | tee target/test-rust.log
 	@scripts/count-cargo-tests.sh Rust target/test-rust.log >> $(SUMMARY)
+
+# The kernel unit tests again under each instruction-set path the CPU supports (HPK_FORCE_ISA).
+test-isa:
+	scripts/test-isa-paths.sh | tee target/test-isa.log
+	@grep -E '^ISA [a-z0-9]+: [0-9]+ passed, 0 failed$$' target/test-isa.log >> $(SUMMARY)
 
 # The built .so driven through libloading, directly and through the C and Fortran shims.
 test-ffi: lib panic-lib
