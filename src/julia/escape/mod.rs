@@ -43,13 +43,35 @@ pub(super) fn escape_counts(
             unsafe { avx2::run_block(lanes, maxf) }
         }),
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => drive::<{ avx512::LANES }>(out, maxiter, points, |lanes, maxf| {
+        Isa::Avx512 => {
+            let n = out.len();
+            let mut soa = vec![0.0; 4 * n];
+            let (zr, rest) = soa.split_at_mut(n);
+            let (zi, rest) = rest.split_at_mut(n);
+            let (cr, ci) = rest.split_at_mut(n);
+            let mut filled = 0;
+            for (k, (z, c)) in points.take(n).enumerate() {
+                (zr[k], zi[k], cr[k], ci[k]) = (z.re, z.im, c.re, c.im);
+                filled += 1;
+            }
+            assert_eq!(filled, n, "escape_counts: fewer points than outputs");
+            let final_escapes = cr.iter().zip(ci.iter()).all(|(&re, &im)| escapes_are_final(Complex64::new(re, im)));
             // SAFETY: Isa::Avx512 is only ever active when the CPU has AVX-512 F/DQ/VL/BW.
-            unsafe { avx512::run_block(lanes, maxf) }
-        }),
+            unsafe { avx512::escape_counts(out, maxiter, [zr, zi, cr, ci], final_escapes) }
+        }
         #[cfg(not(target_arch = "x86_64"))]
         _ => scalar::escape_counts(out, maxiter, points),
     }
+}
+
+/// Whether a point that has left the disc |z| < 2 can never return for this c, so a lane may
+/// stop by its own step's test, without a sticky stop mask.
+///
+/// If |z| >= 2 then |z*z + c| >= |z|^2 - |c| >= 4 - 1.9 > 2, so the next z is outside too and
+/// further from 0; the margin (|z|^2 >= 4.41) dwarfs rounding, and an orbit that overflows
+/// becomes inf or NaN, whose test `|z|^2 < 4` is false. (With |c| = 4, z = 2 returns to 0.)
+pub(super) fn escapes_are_final(c: Complex64) -> bool {
+    c.re * c.re + c.im * c.im <= 1.9 * 1.9
 }
 
 /// The state of `N` lanes, structure of arrays, as the vector kernels load and store it.
@@ -63,7 +85,7 @@ pub(super) struct Lanes<const N: usize> {
     pub count: [f64; N],
 }
 
-/// Run lanes block by block until every point has its count. `block(lanes, maxiter)` advances
+/// Run lanes block by block until every point has its count (the AVX2 kernel's driver). `block(lanes, maxiter)` advances
 /// every lane by up to [`BLOCK_STEPS`] iterations and returns a bit mask of the lanes still
 /// running at the end (bit k for lane k).
 fn drive<const N: usize>(
