@@ -43,25 +43,46 @@ pub(super) fn escape_counts(
             unsafe { avx2::run_block(lanes, maxf) }
         }),
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            let n = out.len();
-            let mut soa = vec![0.0; 4 * n];
-            let (zr, rest) = soa.split_at_mut(n);
-            let (zi, rest) = rest.split_at_mut(n);
-            let (cr, ci) = rest.split_at_mut(n);
-            let mut filled = 0;
-            for (k, (z, c)) in points.take(n).enumerate() {
-                (zr[k], zi[k], cr[k], ci[k]) = (z.re, z.im, c.re, c.im);
-                filled += 1;
-            }
-            assert_eq!(filled, n, "escape_counts: fewer points than outputs");
+        Isa::Avx512 => with_soa(out.len(), points, |[zr, zi, cr, ci]| {
             let final_escapes = cr.iter().zip(ci.iter()).all(|(&re, &im)| escapes_are_final(Complex64::new(re, im)));
             // SAFETY: Isa::Avx512 is only ever active when the CPU has AVX-512 F/DQ/VL/BW.
             unsafe { avx512::escape_counts(out, maxiter, [zr, zi, cr, ci], final_escapes) }
-        }
+        }),
         #[cfg(not(target_arch = "x86_64"))]
         _ => scalar::escape_counts(out, maxiter, points),
     }
+}
+
+thread_local! {
+    /// Per-thread scratch for the points of one work item, reused: a fresh allocation per item
+    /// costs page faults when the allocator returns the memory to the system in between.
+    static SOA: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Lay the first `n` points out as [zr, zi, cr, ci] (structure of arrays) and call `f` on them.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+fn with_soa<R>(n: usize, points: impl Iterator<Item = (Complex64, Complex64)>, f: impl FnOnce([&[f64]; 4]) -> R) -> R {
+    SOA.with(|soa| {
+        // A nested call on the same thread (impossible today) would get its own buffer.
+        let mut own = Vec::new();
+        let mut borrowed = soa.try_borrow_mut();
+        let buf = match borrowed.as_deref_mut() {
+            Ok(buf) => buf,
+            Err(_) => &mut own,
+        };
+        buf.clear();
+        buf.resize(4 * n, 0.0);
+        let (zr, rest) = buf.split_at_mut(n);
+        let (zi, rest) = rest.split_at_mut(n);
+        let (cr, ci) = rest.split_at_mut(n);
+        let mut filled = 0;
+        for (k, (z, c)) in points.take(n).enumerate() {
+            (zr[k], zi[k], cr[k], ci[k]) = (z.re, z.im, c.re, c.im);
+            filled += 1;
+        }
+        assert_eq!(filled, n, "escape_counts: fewer points than outputs");
+        f([zr, zi, cr, ci])
+    })
 }
 
 /// Whether a point that has left the disc |z| < 2 can never return for this c, so a lane may

@@ -64,3 +64,24 @@ fn random_points_match_on_every_path() {
         check_all_paths(&points, maxiter, "random");
     }
 }
+
+#[test]
+fn points_at_the_edge_of_the_final_escape_rule_match_on_every_path() {
+    // |c| = 1.9 exactly (the largest c without the sticky mask) and just above it, with z on and
+    // near the circle |z| = 2, so escapes happen at the boundary of the rule's proof.
+    let mut points = Vec::new();
+    for k in 0..64 {
+        let angle = k as f64 * std::f64::consts::TAU / 64.0;
+        for radius in [1.9, 1.900_000_000_000_1, 2.5] {
+            let c = Complex64::from_polar(radius, angle);
+            for zr in [1.999_999_999_999_999_8, 2.0, -2.0, 0.0, 1.0] {
+                points.push((Complex64::new(zr, 0.0), c));
+                points.push((Complex64::new(0.0, zr), c));
+            }
+        }
+    }
+    for maxiter in [1, 10, 100] {
+        check_all_paths(&points, maxiter, "edge of the rule");
+    }
+    assert!(escapes_are_final(Complex64::new(-1.9, 0.0)) && !escapes_are_final(Complex64::new(0.0, 1.9000001)));
+}
