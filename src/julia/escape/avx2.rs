@@ -8,12 +8,13 @@ const VECTORS: usize = 3;
 pub(super) const LANES: usize = 4 * VECTORS;
 
 /// Advance every lane by up to BLOCK_STEPS iterations; bit k of the result is set if lane k is
-/// still running. Same contract as the AVX-512 kernel.
+/// still running. Same contract as the AVX-512 kernel: STICKY = false is allowed when every
+/// lane's c satisfies [`super::escapes_are_final`].
 ///
 /// # Safety
 /// The CPU must support AVX2 and FMA (checked once by `crate::isa`).
 #[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn run_block(lanes: &mut Lanes<LANES>, maxiter: f64) -> u64 {
+pub(super) unsafe fn run_block<const STICKY: bool>(lanes: &mut Lanes<LANES>, maxiter: f64) -> u64 {
     let (four, one, max) = (_mm256_set1_pd(4.0), _mm256_set1_pd(1.0), _mm256_set1_pd(maxiter));
     let zero = _mm256_setzero_pd();
     let (mut zr, mut zi, mut cr, mut ci, mut count) = ([zero; VECTORS], [zero; VECTORS], [zero; VECTORS], [zero; VECTORS], [zero; VECTORS]);
@@ -36,18 +37,26 @@ pub(super) unsafe fn run_block(lanes: &mut Lanes<LANES>, maxiter: f64) -> u64 {
             // The scalar definition's operations in its order: no fused multiply-add.
             let r2 = _mm256_mul_pd(zr[v], zr[v]);
             let i2 = _mm256_mul_pd(zi[v], zi[v]);
-            let inside = _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_add_pd(r2, i2), four);
-            running[v] = _mm256_and_pd(running[v], inside);
+            let mut counting = _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_add_pd(r2, i2), four);
             if near_max {
-                running[v] = _mm256_and_pd(running[v], _mm256_cmp_pd::<_CMP_LT_OQ>(count[v], max));
+                counting = _mm256_and_pd(counting, _mm256_cmp_pd::<_CMP_LT_OQ>(count[v], max));
             }
-            count[v] = _mm256_add_pd(count[v], _mm256_and_pd(running[v], one));
+            if STICKY {
+                running[v] = _mm256_and_pd(running[v], counting);
+                counting = running[v];
+            }
+            count[v] = _mm256_add_pd(count[v], _mm256_and_pd(counting, one));
             zi[v] = _mm256_add_pd(_mm256_mul_pd(_mm256_add_pd(zr[v], zr[v]), zi[v]), ci[v]);
             zr[v] = _mm256_add_pd(_mm256_sub_pd(r2, i2), cr[v]);
         }
     }
     let mut still = 0u64;
     for v in 0..VECTORS {
+        if !STICKY {
+            // Still running: the next step would count (escaped lanes never come back).
+            let mag = _mm256_add_pd(_mm256_mul_pd(zr[v], zr[v]), _mm256_mul_pd(zi[v], zi[v]));
+            running[v] = _mm256_and_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(mag, four), _mm256_cmp_pd::<_CMP_LT_OQ>(count[v], max));
+        }
         // SAFETY: as for the loads.
         unsafe {
             _mm256_storeu_pd(lanes.zr.as_mut_ptr().add(4 * v), zr[v]);

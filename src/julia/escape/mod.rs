@@ -38,15 +38,20 @@ pub(super) fn escape_counts(
     match isa {
         Isa::Scalar => scalar::escape_counts(out, maxiter, points),
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => drive::<{ avx2::LANES }>(out, maxiter, points, |lanes, maxf| {
-            // SAFETY: Isa::Avx2 is only ever active when the CPU has AVX2 and FMA (crate::isa).
-            unsafe { avx2::run_block(lanes, maxf) }
+        Isa::Avx2 => with_soa(out.len(), points, |[zr, zi, cr, ci]| {
+            let points = zr.iter().zip(zi).zip(cr.iter().zip(ci)).map(|((&zr, &zi), (&cr, &ci))| (Complex64::new(zr, zi), Complex64::new(cr, ci)));
+            if all_escapes_final(cr, ci) {
+                // SAFETY: Isa::Avx2 is only ever active when the CPU has AVX2 and FMA (crate::isa).
+                drive::<{ avx2::LANES }>(out, maxiter, points, |lanes, maxf| unsafe { avx2::run_block::<false>(lanes, maxf) })
+            } else {
+                // SAFETY: as above.
+                drive::<{ avx2::LANES }>(out, maxiter, points, |lanes, maxf| unsafe { avx2::run_block::<true>(lanes, maxf) })
+            }
         }),
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => with_soa(out.len(), points, |[zr, zi, cr, ci]| {
-            let final_escapes = cr.iter().zip(ci.iter()).all(|(&re, &im)| escapes_are_final(Complex64::new(re, im)));
             // SAFETY: Isa::Avx512 is only ever active when the CPU has AVX-512 F/DQ/VL/BW.
-            unsafe { avx512::escape_counts(out, maxiter, [zr, zi, cr, ci], final_escapes) }
+            unsafe { avx512::escape_counts(out, maxiter, [zr, zi, cr, ci], all_escapes_final(cr, ci)) }
         }),
         #[cfg(not(target_arch = "x86_64"))]
         _ => scalar::escape_counts(out, maxiter, points),
@@ -93,6 +98,12 @@ fn with_soa<R>(n: usize, points: impl Iterator<Item = (Complex64, Complex64)>, f
 /// becomes inf or NaN, whose test `|z|^2 < 4` is false. (With |c| = 4, z = 2 returns to 0.)
 pub(super) fn escapes_are_final(c: Complex64) -> bool {
     c.re * c.re + c.im * c.im <= 1.9 * 1.9
+}
+
+/// [`escapes_are_final`] for every c = cr[i] + i ci[i].
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+fn all_escapes_final(cr: &[f64], ci: &[f64]) -> bool {
+    cr.iter().zip(ci).all(|(&re, &im)| escapes_are_final(Complex64::new(re, im)))
 }
 
 /// The state of `N` lanes, structure of arrays, as the vector kernels load and store it.
