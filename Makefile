@@ -13,7 +13,7 @@ ABI      := 1
 SUMMARY  := $(CURDIR)/target/test-summary.txt
 
 .PHONY: all lib panic-lib header-check test test-rust test-ffi test-c test-fortran test-valgrind \
-        test-python test-isa test-summary-reset bench demo fuzz clean
+        test-python test-isa test-summary-reset bench demo fuzz check-aarch64 clean
 
 all: lib
 
@@ -78,6 +78,10 @@ demo: lib
 bench: lib
 	$(CARGO) bench -p hpkern --bench julia --bench diffusion --bench primes --bench sieve
 	$(CARGO) bench -p hpkern-bench-baseline --bench vs_book_c
+
+# Cross-build for aarch64 (scalar path) and run the kernel tests under qemu-user.
+check-aarch64:
+	scripts/check-aarch64.sh
 
 # Fuzz the C ABI with libFuzzer (cargo-fuzz) for FUZZ_SECONDS (default 60).
 fuzz:
