@@ -13,7 +13,7 @@ ABI      := 1
 SUMMARY  := $(CURDIR)/target/test-summary.txt
 
 .PHONY: all lib panic-lib header-check test test-rust test-ffi test-c test-fortran test-valgrind \
-        test-python test-summary-reset bench demo fuzz clean
+        test-python test-summary-reset bench bench-compare demo fuzz clean
 
 all: lib
 
@@ -72,6 +72,11 @@ demo: lib
 bench: lib
 	$(CARGO) bench -p hpkern --bench julia --bench diffusion --bench primes --bench sieve
 	$(CARGO) bench -p hpkern-bench-baseline --bench vs_book_c
+
+# hpkern beside Numba, Cython, gcc -O3 -march=native (+OpenMP), numpy, gmpy2 and primesieve in
+# one run: table on stdout, target/bench-compare/results.{json,md,png}. Installs its peers itself.
+bench-compare: lib
+	scripts/bench-compare.sh
 
 # Fuzz the C ABI with libFuzzer (cargo-fuzz) for FUZZ_SECONDS (default 60).
 fuzz:
