@@ -131,11 +131,13 @@ def bar_chart(rows: list[Row], info: dict, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     workloads = list(dict.fromkeys(row.workload for row in rows if row.ratio is not None))
     columns = 3
     figure_rows = (len(workloads) + columns - 1) // columns
-    figure, axes = plt.subplots(figure_rows, columns, figsize=(7 * columns, 3.6 * figure_rows), squeeze=False)
+    figure, axes = plt.subplots(figure_rows, columns, figsize=(7 * columns, 3.6 * figure_rows), squeeze=False,
+                                layout="constrained")
     for axis, workload in zip(axes.flat, workloads):
         group = [row for row in rows if row.workload == workload]
         labels = [f"{row.implementation} [{row.threads}t]" for row in group]
@@ -143,6 +145,8 @@ def bar_chart(rows: list[Row], info: dict, path: Path) -> None:
         positions = range(len(group))[::-1]
         axis.barh(list(positions), [row.seconds for row in group], color=colors)
         axis.set_xscale("log")
+        axis.xaxis.set_major_formatter(FuncFormatter(lambda seconds, _: duration(seconds)))
+        axis.xaxis.set_minor_formatter(NullFormatter())
         axis.set_yticks(list(positions), labels, fontsize=8)
         axis.set_title(f"{workload} (time per {group[0].unit})", fontsize=10)
         for y, row in zip(positions, group):
@@ -155,7 +159,6 @@ def bar_chart(rows: list[Row], info: dict, path: Path) -> None:
     figure.suptitle(f"hpkern vs peers (log time, lower is better; xN = time / hpkern)\n"
                     f"{info['cpu']}, {info['cores']} cores, hpkern ISA {info['hpkern_isa']}{bandwidth}, "
                     f"{info['date']}", fontsize=12)
-    figure.tight_layout(rect=(0, 0, 1, 0.96))
     figure.savefig(path, dpi=80)
     plt.close(figure)
 

@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bindings" / "python"))
 
 import hpkern  # noqa: E402  (the ctypes API, found after the path above)
+import numba  # noqa: E402
 
 import criterion  # noqa: E402
 import diffusion  # noqa: E402
@@ -72,6 +73,10 @@ def main() -> int:
         hpkern.set_num_threads(0)
         print(f"bench-compare: {name} done in {time.perf_counter() - family_start:.0f} s", file=sys.stderr)
 
+    try:
+        info["versions"]["numba threading layer"] = numba.threading_layer()
+    except ValueError:  # no parallel Numba function ran (e.g. --only primes failed early)
+        pass
     abi_rows, missing = ([], []) if args.no_criterion else criterion.rows(REPO / "target" / "criterion" / "c_abi")
     if missing:
         failures.append(f"C ABI results missing (criterion ids): {', '.join(missing)}")
