@@ -134,6 +134,8 @@ def bar_chart(rows: list[Row], info: dict, path: Path) -> None:
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     workloads = list(dict.fromkeys(row.workload for row in rows if row.ratio is not None))
+    if not workloads:  # every family failed its checks: nothing to draw
+        return
     columns = 3
     figure_rows = (len(workloads) + columns - 1) // columns
     figure, axes = plt.subplots(figure_rows, columns, figsize=(7 * columns, 3.6 * figure_rows), squeeze=False,
@@ -172,6 +174,6 @@ def write(rows: list[Row], info: dict, out_dir: Path, notes: list[str]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(
         {"machine": info, "notes": notes, "rows": [row.as_dict() for row in rows]}, indent=1) + "\n")
-    (out_dir / "results.md").write_text("\n\n".join(header) + "\n\n" + markdown_table(rows) + "\n")
+    (out_dir / "results.md").write_text("".join(f"- {line}\n" for line in header) + "\n" + markdown_table(rows) + "\n")
     bar_chart(rows, info, out_dir / "results.png")
     print(f"\nwrote {out_dir}/results.json, results.md, results.png")
