@@ -37,6 +37,7 @@ NOTES = [
     f"(numpy: {diffusion.NUMPY_STEPS[512, 1000]} of 1000 and {diffusion.NUMPY_STEPS[4096, 100]} of 100), "
     "reported per step; the C ABI bench times 10 steps at 4096^2.",
     "numpy diffusion is the book's np.roll version (periodic edges), checked against hpkern's periodic mode.",
+    "C ABI rows: criterion, in its own process just before this one (the load may have differed).",
     "Not run: a numpy sieve for pi(10^9) (tens of seconds: outside the time budget).",
 ]
 
