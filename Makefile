@@ -13,7 +13,7 @@ ABI      := 1
 SUMMARY  := $(CURDIR)/target/test-summary.txt
 
 .PHONY: all lib panic-lib header-check test test-rust test-ffi test-c test-fortran test-valgrind \
-        test-python test-isa test-summary-reset bench demo fuzz check-aarch64 clean
+        test-python test-isa test-summary-reset bench bench-compare demo fuzz check-aarch64 clean
 
 all: lib
 
@@ -82,6 +82,11 @@ bench: lib
 # Cross-build for aarch64 (scalar path) and run the kernel tests under qemu-user.
 check-aarch64:
 	scripts/check-aarch64.sh
+
+# hpkern beside Numba, Cython, gcc -O3 -march=native (+OpenMP), numpy, gmpy2 and primesieve in
+# one run: table on stdout, target/bench-compare/results.{json,md,png}. Installs its peers itself.
+bench-compare: lib
+	scripts/bench-compare.sh
 
 # Fuzz the C ABI with libFuzzer (cargo-fuzz) for FUZZ_SECONDS (default 60).
 fuzz:
