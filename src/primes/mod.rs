@@ -8,7 +8,8 @@
 //! - `trial`: trial division, [`smallest_factor_in_range`] and [`check_prime`];
 //! - `search`: the parallel early-exit scan behind them;
 //! - `miller_rabin`: [`is_prime`] and [`is_prime_batch`];
-//! - `sieve`: the segmented sieve of odd numbers, with `presieve` for the primes up to 47;
+//! - `sieve`: the segmented sieve on the mod-30 wheel (`wheel`), with `presieve` for the primes
+//!   up to 107;
 //!   `range`: [`count_primes`] and [`primes_in_range`] on top of it.
 //!
 //! Every parallel kernel runs in the library's pool (`crate::pool`), and small inputs run on the
@@ -20,6 +21,7 @@ mod range;
 mod search;
 mod sieve;
 mod trial;
+mod wheel;
 
 #[cfg(test)]
 mod tests;
