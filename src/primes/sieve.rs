@@ -14,18 +14,18 @@
 use super::miller_rabin::is_prime;
 use super::presieve;
 use super::trial::isqrt;
-use super::wheel::{cross_small, cross_steps, first_multiple, RESIDUES};
+use super::wheel::{class_of, cross, first_multiple, RESIDUES};
 use crate::error::try_vec;
 use crate::isa::{self, Isa};
 use crate::Error;
 
 /// Bytes per segment (30 numbers each): a part of L2, so the larger primes' scattered
-/// crossings stay in cache and each prime is visited once per 7.8 million numbers.
-pub(super) const SEG_BYTES: usize = 1 << 18;
+/// crossings stay in cache and each larger prime is visited once per 31 million numbers.
+pub(super) const SEG_BYTES: usize = 1 << 20;
 /// Bytes per block of a segment sieved by the small primes: fits in L1.
 const BLOCK_BYTES: usize = 1 << 15;
 /// Primes below this hit each block often enough for the unrolled loop.
-const SMALL_LIMIT: u64 = BLOCK_BYTES as u64 / 4;
+const SMALL_LIMIT: u64 = BLOCK_BYTES as u64;
 /// Bytes per chunk at most, so offsets inside a chunk (plus one step) fit the u32 `next` array.
 pub(super) const MAX_CHUNK: u64 = 1 << 31;
 /// `next` for a prime with no multiple left in the chunk.
@@ -34,16 +34,18 @@ const IDLE: u32 = u32::MAX;
 /// Per-worker buffers, allocated before any output is written.
 pub(super) struct Scratch {
     words: Vec<u64>,
-    /// Per active base prime: its next multiple's byte, relative to the chunk, and wheel index.
+    /// Per active base prime: its next multiple's byte, relative to the chunk, and wheel phase.
     next: Vec<u32>,
     wheel: Vec<u8>,
 }
 
 pub(super) struct Sieve {
-    /// The base primes p with LARGEST < p <= B, ascending.
+    /// The base primes p with LARGEST < p <= B in 16 groups, each ascending: group 8 t + c holds
+    /// the primes of wheel class c, below SMALL_LIMIT (t = 0) or not (t = 1). Crossing off group
+    /// by group keeps the class a compile-time constant and the branches predictable.
     primes: Vec<u32>,
-    /// How many of them are below SMALL_LIMIT.
-    small: usize,
+    /// Start of each group in `primes` (and its end: the next start).
+    groups: [usize; 17],
     /// The numbers sieved: [lo, hi). Bits outside are cleared.
     lo: u64,
     hi: u64,
@@ -117,8 +119,22 @@ impl Sieve {
         };
         let needs_confirm = hi > 0 && isqrt(hi - 1) > bound;
         let confirm_above = if needs_confirm { bound * bound } else { u64::MAX };
-        let small = primes.partition_point(|&p| u64::from(p) < SMALL_LIMIT);
-        Ok(Sieve { primes, small, lo, hi, confirm_above, isa })
+        let group_of = |p: u32| 8 * usize::from(u64::from(p) >= SMALL_LIMIT) + class_of(u64::from(p));
+        let mut groups = [0usize; 17];
+        for &p in &primes {
+            groups[group_of(p) + 1] += 1;
+        }
+        for g in 0..16 {
+            groups[g + 1] += groups[g];
+        }
+        // A stable counting sort into the groups, in place of the ascending list.
+        let mut grouped = try_vec(primes.len(), 0u32, "the base primes")?;
+        let mut fill = groups;
+        for &p in &primes {
+            grouped[fill[group_of(p)]] = p;
+            fill[group_of(p)] += 1;
+        }
+        Ok(Sieve { primes: grouped, groups, lo, hi, confirm_above, isa })
     }
 
     /// How many base primes the sieve holds (beyond the pre-sieved ones).
@@ -173,15 +189,20 @@ impl Sieve {
         }
         debug_assert!(b1 - b0 <= MAX_CHUNK && b0 >= self.lo / 30 && b1 <= self.hi.div_ceil(30));
         let max_value = (30 * u128::from(b1) - 1).min(u128::from(self.hi - 1)) as u64;
-        // Only primes with p^2 <= max_value have a multiple to cross off here.
-        let active = self.primes.partition_point(|&p| u64::from(p) * u64::from(p) <= max_value);
-        let small = self.small.min(active);
-        let (next, wheel) = (&mut scratch.next[..active], &mut scratch.wheel[..active]);
-        for ((slot, wi), &p) in next.iter_mut().zip(wheel.iter_mut()).zip(&self.primes) {
-            (*slot, *wi) = match first_multiple(u64::from(p), b0) {
-                Some((byte, w)) if byte < b1 => ((byte - b0) as u32, w),
-                _ => (IDLE, 0),
-            };
+        // Only primes with p^2 <= max_value have a multiple to cross off here: the active
+        // groups are groups[g]..active[g].
+        let mut active = [0usize; 16];
+        for (g, end) in active.iter_mut().enumerate() {
+            let group = &self.primes[self.groups[g]..self.groups[g + 1]];
+            *end = self.groups[g] + group.partition_point(|&p| u64::from(p) * u64::from(p) <= max_value);
+            let range = self.groups[g]..*end;
+            let (next, wheel) = (&mut scratch.next[range.clone()], &mut scratch.wheel[range.clone()]);
+            for ((slot, phase), &p) in next.iter_mut().zip(wheel.iter_mut()).zip(&self.primes[range]) {
+                (*slot, *phase) = match first_multiple(u64::from(p), b0) {
+                    Some((byte, wi)) if byte < b1 => ((byte - b0) as u32, wi % 8),
+                    _ => (IDLE, 0),
+                };
+            }
         }
         let len = (b1 - b0) as usize;
         let mut s = 0;
@@ -193,9 +214,9 @@ impl Sieve {
                 let block = &mut seg[blk..n.min(blk + BLOCK_BYTES)];
                 presieve::fill(block, start + blk as u64);
                 presieve::restore(block, start + blk as u64);
-                cross_all(block, &self.primes[..small], &mut next[..small], &mut wheel[..small], (s + blk) as u32, true);
+                self.cross_tier::<true>(block, (&mut scratch.next, &mut scratch.wheel), &active, (s + blk) as u32);
             }
-            cross_all(seg, &self.primes[small..active], &mut next[small..], &mut wheel[small..], s as u32, false);
+            self.cross_tier::<false>(seg, (&mut scratch.next, &mut scratch.wheel), &active, s as u32);
             self.clip(seg, start);
             if 30u64.saturating_mul(start + n as u64) > self.confirm_above {
                 self.confirm(seg, start);
@@ -207,6 +228,20 @@ impl Sieve {
             visit(start, &bytes_of(&mut scratch.words)[..n], count);
             s += n;
         }
+    }
+
+    /// Crosses off the active primes of one tier (TURNS: the small primes, else the others)
+    /// in `buf`, whose byte 0 is byte `rel` of the chunk.
+    #[inline(always)]
+    fn cross_tier<const TURNS: bool>(&self, buf: &mut [u8], (next, phase): (&mut [u32], &mut [u8]), active: &[usize; 16], rel: u32) {
+        let tier = if TURNS { 0 } else { 8 };
+        macro_rules! each_class {
+            ($($c:literal)*) => {$(
+                let range = self.groups[tier + $c]..active[tier + $c];
+                cross_group::<$c, TURNS>(buf, &self.primes[range.clone()], &mut next[range.clone()], &mut phase[range], rel);
+            )*};
+        }
+        each_class!(0 1 2 3 4 5 6 7);
     }
 
     /// Clears the bits of numbers below lo or at least hi in a segment whose byte 0 is `start`.
@@ -245,19 +280,25 @@ impl Sieve {
     }
 }
 
-/// Crosses off the multiples of `primes` in `buf`, whose byte 0 is byte `rel` of the chunk;
-/// `next` and `wheel` hold each prime's next multiple (relative to the chunk) and are advanced
-/// past `buf`. `small`: the primes hit `buf` often, use the unrolled loop.
+/// Crosses off the multiples of `primes` (all of class C) in `buf`, whose byte 0 is byte `rel` of
+/// the chunk; `next` and `phase` hold each prime's next multiple (relative to the chunk) and
+/// wheel phase, and are advanced past `buf`. TURNS: the primes hit `buf` often.
 #[inline(always)]
-fn cross_all(buf: &mut [u8], primes: &[u32], next: &mut [u32], wheel: &mut [u8], rel: u32, small: bool) {
-    for ((slot, wi), &p) in next.iter_mut().zip(wheel.iter_mut()).zip(primes) {
-        if *slot >= rel + buf.len() as u32 {
+fn cross_group<const C: usize, const TURNS: bool>(
+    buf: &mut [u8],
+    primes: &[u32],
+    next: &mut [u32],
+    phase: &mut [u8],
+    rel: u32,
+) {
+    let end = rel + buf.len() as u32;
+    for ((slot, j), &p) in next.iter_mut().zip(phase.iter_mut()).zip(primes) {
+        if *slot >= end {
             continue; // no multiple here (IDLE included)
         }
-        let (a, off) = (p as usize / 30, (*slot - rel) as usize);
-        let (off, w) = if small { cross_small(buf, a, off, *wi as usize) } else { cross_steps(buf, a, off, *wi as usize) };
+        let (off, after) = cross::<C, TURNS>(buf, p as usize / 30, (*slot - rel) as usize, usize::from(*j));
         *slot = rel + off as u32;
-        *wi = w as u8;
+        *j = after as u8;
     }
 }
 

@@ -34,7 +34,14 @@ fn base_primes_match_the_byte_sieve() {
         let big = Sieve::with_isa(isa, 1 << 20, 0, 1 << 40).unwrap();
         let mut reference: Vec<u32> = byte_sieve(1 << 20).into_iter().map(|p| p as u32).collect();
         reference.retain(|&p| u64::from(p) > presieve::LARGEST);
-        assert_eq!(big.primes, reference, "{isa:?}");
+        let mut sorted = big.primes.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, reference, "{isa:?}");
+        for g in 0..16 {
+            let group = &big.primes[big.groups[g]..big.groups[g + 1]];
+            assert!(group.windows(2).all(|w| w[0] < w[1]), "group {g} ascending");
+            assert!(group.iter().all(|&p| class_of(p.into()) == g % 8 && (u64::from(p) >= SMALL_LIMIT) == (g >= 8)));
+        }
         assert_eq!(big.confirm_above, u64::MAX, "2^20 covers sqrt(2^40 - 1)");
     }
     assert_eq!(Sieve::new(1 << 16, 0, 1 << 40).unwrap().confirm_above, 1 << 32);

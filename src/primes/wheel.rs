@@ -5,7 +5,7 @@
 //! through the wheel (q -> q + GAPS[j]) moves the multiple by a GAPS[j] + c bytes, where the
 //! carry c and the bit hit depend only on (r, j): the 64 cases of the table [STEPS], indexed by
 //! the *wheel index* 8 class(r) + j. Eight steps move exactly p bytes, so for primes that hit a
-//! block many times the unrolled loop in [`cross_small`] clears 8 multiples per p bytes with
+//! block many times the unrolled loop in [`cross`] clears 8 multiples per p bytes with
 //! compile-time bit masks.
 
 /// The residues mod 30 coprime to 30, one per bit.
@@ -40,26 +40,23 @@ const NEXT_RESIDUE: [u64; 30] = {
 };
 
 /// One step of a sieving prime p = 30 a + r: clear `mask`'s zero bit, advance a * gap + carry
-/// bytes, continue with wheel index `next`.
+/// bytes, continue with the next phase of the class.
 #[derive(Clone, Copy)]
-pub(super) struct Step {
-    pub gap: u8,
-    pub carry: u8,
-    pub mask: u8,
-    pub next: u8,
+struct Step {
+    carry: u8,
+    mask: u8,
 }
 
-pub(super) const STEPS: [Step; 64] = {
-    let mut t = [Step { gap: 0, carry: 0, mask: 0, next: 0 }; 64];
+
+const STEPS: [Step; 64] = {
+    let mut t = [Step { carry: 0, mask: 0 }; 64];
     let mut i = 0;
     while i < 64 {
         let (r, j) = (RESIDUES[i / 8] as usize, i % 8);
         let rest = r * RESIDUES[j] as usize % 30;
         t[i] = Step {
-            gap: GAPS[j] as u8,
             carry: ((rest + r * GAPS[j]) / 30) as u8,
             mask: !(1u8 << BIT_OF[rest]),
-            next: (i / 8 * 8 + (j + 1) % 8) as u8,
         };
         i += 1;
     }
@@ -114,71 +111,58 @@ pub(super) fn first_multiple(p: u64, start: u64) -> Option<(u64, u8)> {
     Some((byte, (class_of(p) * 8 + BIT_OF[w as usize] as usize) as u8))
 }
 
-/// Crosses off a prime's multiples in `buf` from byte `off`, wheel index `wi`, one step at a
-/// time; returns the first (offset, wheel index) at or past the end.
+/// Crosses off the multiples of a prime p = 30 a + RESIDUES[C] in `buf`, from byte `off` at
+/// wheel phase `j` (the wheel index is 8 C + j); returns the first offset at or past the end and
+/// its phase. The code position stands for the phase (entered through one jump), so each step is
+/// one AND with a constant mask and one add. With `TURNS`, whole wheel turns of 8 multiples run
+/// without bound checks while they fit.
 #[inline(always)]
-pub(super) fn cross_steps(buf: &mut [u8], a: usize, mut off: usize, mut wi: usize) -> (usize, usize) {
-    while off < buf.len() {
-        let s = STEPS[wi];
-        buf[off] &= s.mask;
-        off += a * s.gap as usize + s.carry as usize;
-        wi = s.next as usize;
-    }
-    (off, wi)
-}
-
-/// [`cross_steps`] for a prime of class C that hits `buf` often: single steps up to the start
-/// of a wheel turn, then whole turns of 8 multiples (p bytes) with constant offsets and masks.
-#[inline(always)]
-fn cross_turns<const C: usize>(buf: &mut [u8], a: usize, mut off: usize, mut wi: usize) -> (usize, usize) {
+pub(super) fn cross<const C: usize, const TURNS: bool>(buf: &mut [u8], a: usize, mut off: usize, j: usize) -> (usize, usize) {
     let len = buf.len();
-    while wi % 8 != 0 {
-        if off >= len {
-            return (off, wi);
-        }
-        let s = STEPS[wi];
-        buf[off] &= s.mask;
-        off += a * s.gap as usize + s.carry as usize;
-        wi = s.next as usize;
+    let dist = |k: usize| a * GAPS[k] + STEPS[C * 8 + k].carry as usize;
+    macro_rules! step {
+        ($($k:literal)*) => {$(
+            if off >= len {
+                return (off, $k);
+            }
+            buf[off] &= STEPS[C * 8 + $k].mask;
+            off += dist($k);
+        )*};
+    }
+    match j {
+        0 => {}
+        1 => { step!(1 2 3 4 5 6 7); }
+        2 => { step!(2 3 4 5 6 7); }
+        3 => { step!(3 4 5 6 7); }
+        4 => { step!(4 5 6 7); }
+        5 => { step!(5 6 7); }
+        6 => { step!(6 7); }
+        _ => { step!(7); }
     }
     let p = 30 * a + RESIDUES[C] as usize;
     let o = |k: usize| a * (RESIDUES[k] as usize - 1) + CARRY[C][k];
     let m = &MASKS[C];
-    let last = o(7);
-    if len > last {
-        let end = len - last;
-        let ptr = buf.as_mut_ptr();
-        while off < end {
-            // SAFETY: off + o(k) <= off + o(7) < end + last = len for every k, so each access is
-            // inside `buf`.
-            unsafe {
-                *ptr.add(off) &= m[0];
-                *ptr.add(off + o(1)) &= m[1];
-                *ptr.add(off + o(2)) &= m[2];
-                *ptr.add(off + o(3)) &= m[3];
-                *ptr.add(off + o(4)) &= m[4];
-                *ptr.add(off + o(5)) &= m[5];
-                *ptr.add(off + o(6)) &= m[6];
-                *ptr.add(off + o(7)) &= m[7];
+    loop {
+        if TURNS && len > o(7) {
+            let end = len - o(7);
+            let ptr = buf.as_mut_ptr();
+            while off < end {
+                // SAFETY: off + o(k) <= off + o(7) < end + o(7) = len for every k, so each access
+                // is inside `buf`.
+                unsafe {
+                    *ptr.add(off) &= m[0];
+                    *ptr.add(off + o(1)) &= m[1];
+                    *ptr.add(off + o(2)) &= m[2];
+                    *ptr.add(off + o(3)) &= m[3];
+                    *ptr.add(off + o(4)) &= m[4];
+                    *ptr.add(off + o(5)) &= m[5];
+                    *ptr.add(off + o(6)) &= m[6];
+                    *ptr.add(off + o(7)) &= m[7];
+                }
+                off += p;
             }
-            off += p;
         }
-    }
-    cross_steps(buf, a, off, wi)
-}
-
-/// Crosses off a prime with many multiples in `buf` (see [`cross_turns`]).
-#[inline(always)]
-pub(super) fn cross_small(buf: &mut [u8], a: usize, off: usize, wi: usize) -> (usize, usize) {
-    match wi / 8 {
-        0 => cross_turns::<0>(buf, a, off, wi),
-        1 => cross_turns::<1>(buf, a, off, wi),
-        2 => cross_turns::<2>(buf, a, off, wi),
-        3 => cross_turns::<3>(buf, a, off, wi),
-        4 => cross_turns::<4>(buf, a, off, wi),
-        5 => cross_turns::<5>(buf, a, off, wi),
-        6 => cross_turns::<6>(buf, a, off, wi),
-        _ => cross_turns::<7>(buf, a, off, wi),
+        step!(0 1 2 3 4 5 6 7);
     }
 }
 
@@ -216,10 +200,27 @@ mod tests {
                     let mut buf = vec![0xffu8; len];
                     // Two pieces, to check the (offset, wheel index) carried across the cut.
                     let cut = len / 3;
-                    let f = if small { cross_small } else { cross_steps };
-                    let (o, w) = f(&mut buf[..cut], a, off, usize::from(wi));
+                    let f = |buf: &mut [u8], off, j| match (class_of(p), small) {
+                        (0, true) => cross::<0, true>(buf, a, off, j),
+                        (1, true) => cross::<1, true>(buf, a, off, j),
+                        (2, true) => cross::<2, true>(buf, a, off, j),
+                        (3, true) => cross::<3, true>(buf, a, off, j),
+                        (4, true) => cross::<4, true>(buf, a, off, j),
+                        (5, true) => cross::<5, true>(buf, a, off, j),
+                        (6, true) => cross::<6, true>(buf, a, off, j),
+                        (7, true) => cross::<7, true>(buf, a, off, j),
+                        (0, false) => cross::<0, false>(buf, a, off, j),
+                        (1, false) => cross::<1, false>(buf, a, off, j),
+                        (2, false) => cross::<2, false>(buf, a, off, j),
+                        (3, false) => cross::<3, false>(buf, a, off, j),
+                        (4, false) => cross::<4, false>(buf, a, off, j),
+                        (5, false) => cross::<5, false>(buf, a, off, j),
+                        (6, false) => cross::<6, false>(buf, a, off, j),
+                        _ => cross::<7, false>(buf, a, off, j),
+                    };
+                    let (o, j) = f(&mut buf[..cut], off, usize::from(wi) % 8);
                     assert!(o >= cut);
-                    let (o, _) = f(&mut buf[cut..], a, o - cut, w);
+                    let (o, _) = f(&mut buf[cut..], o - cut, j);
                     assert!(o + cut >= len);
                     assert!(buf == expect, "p {p} start {start} small {small}");
                 }
