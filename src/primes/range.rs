@@ -73,9 +73,12 @@ impl Plan {
             MAX_CHUNK
         } else {
             // Enough chunks to balance the load, each long enough that its one division per
-            // base prime stays a small part of its work.
+            // base prime stays a small part of its work; a multiple of the thread count, so
+            // equal chunks end together.
             let min_chunk = (8 * sieve.base_prime_count() as u64).max(1 << 12);
-            bytes.div_ceil(threads * CHUNKS_PER_THREAD).max(min_chunk).min(MAX_CHUNK)
+            let fit = (bytes / min_chunk).min(threads * CHUNKS_PER_THREAD);
+            let chunks = (fit - fit % threads).max(threads).max(bytes.div_ceil(MAX_CHUNK));
+            bytes.div_ceil(chunks).max(1)
         };
         Ok(Plan { sieve, k0, k1, chunk, chunks: bytes.div_ceil(chunk) })
     }

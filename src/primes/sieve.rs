@@ -25,7 +25,7 @@ pub(super) const SEG_BYTES: usize = 1 << 20;
 /// Bytes per block of a segment sieved by the small primes: fits in L1.
 const BLOCK_BYTES: usize = 1 << 15;
 /// Primes below this hit each block often enough for the unrolled loop.
-const SMALL_LIMIT: u64 = BLOCK_BYTES as u64;
+const SMALL_LIMIT: u64 = BLOCK_BYTES as u64 / 4;
 /// Bytes per chunk at most, so offsets inside a chunk (plus one step) fit the u32 `next` array.
 pub(super) const MAX_CHUNK: u64 = 1 << 31;
 /// `next` for a prime with no multiple left in the chunk.
