@@ -286,6 +286,10 @@ fn force_resieve() -> bool {
 }
 
 #[cfg(test)]
+#[path = "range_tests.rs"]
+mod more_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
