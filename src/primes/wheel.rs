@@ -175,7 +175,7 @@ mod tests {
         let mut buf = vec![0xffu8; len];
         let mut m = first;
         while m < 30 * len as u64 {
-            if (m / p) % 2 != 0 && (m / p) % 3 != 0 && (m / p) % 5 != 0 {
+            if [2, 3, 5].iter().all(|&f| !(m / p).is_multiple_of(f)) {
                 buf[(m / 30) as usize] &= !(1 << BIT_OF[(m % 30) as usize]);
             }
             m += p;
