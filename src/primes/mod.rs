@@ -8,7 +8,8 @@
 //! - `trial`: trial division, [`smallest_factor_in_range`] and [`check_prime`];
 //! - `search`: the parallel early-exit scan behind them;
 //! - `miller_rabin`: [`is_prime`] and [`is_prime_batch`];
-//! - `sieve`: the segmented sieve of odd numbers, with `presieve` for the primes up to 47;
+//! - `sieve`: the segmented sieve on the mod-30 wheel (`wheel`), with `presieve` for the primes
+//!   up to 107;
 //!   `range`: [`count_primes`] and [`primes_in_range`] on top of it.
 //!
 //! Every parallel kernel runs in the library's pool (`crate::pool`), and small inputs run on the
@@ -20,6 +21,7 @@ mod range;
 mod search;
 mod sieve;
 mod trial;
+mod wheel;
 
 #[cfg(test)]
 mod tests;
@@ -63,12 +65,12 @@ pub fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Error> {
     miller_rabin::is_prime_batch(numbers, out)
 }
 
-/// The number of primes p with lo <= p < hi, by a segmented sieve of the odd numbers run in
-/// parallel over chunks of segments. The base primes are bounded (by 2^25, and lower for short
-/// ranges far from 0, where that is cheaper); survivors that such a sieve cannot prove prime are
-/// confirmed with [`is_prime`], so the count is exact for every range, near 2^64 included. Memory
-/// stays bounded: at most about 8 MiB of base primes, plus as much again and a 32 KiB segment
-/// per thread.
+/// The number of primes p with lo <= p < hi, by a segmented sieve on the mod-30 wheel (one byte
+/// per 30 numbers) run in parallel over chunks of segments. The base primes are bounded (by
+/// 2^25, and lower for short ranges far from 0, where that is cheaper); survivors that such a
+/// sieve cannot prove prime are confirmed with [`is_prime`], so the count is exact for every
+/// range, near 2^64 included. Memory stays bounded: at most about 8 MiB of base primes (twice
+/// that while they are built), plus 10 MiB and a 1 MiB segment per thread.
 ///
 /// Errors: [`Error::OutOfMemory`] if the sieve's buffers or threads cannot be allocated.
 pub fn count_primes(lo: u64, hi: u64) -> Result<u64, Error> {
@@ -79,7 +81,7 @@ pub fn count_primes(lo: u64, hi: u64) -> Result<u64, Error> {
 /// the rest of `out` is left untouched.
 ///
 /// The count must be known before anything is written. The range is sieved once into a bitmap
-/// (one bit per odd number, at most about a third of the bytes of the primes it holds) when that
+/// (one byte per 30 numbers, at most about a fifth of the bytes of the primes it holds) when that
 /// takes at most half of `out`'s bytes; otherwise, or if the bitmap cannot be allocated, the
 /// primes are counted first and sieved again to be written.
 ///

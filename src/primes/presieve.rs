@@ -1,102 +1,97 @@
-//! Pre-sieving: the odd multiples of the primes 3..=47 repeat with a short period, so instead of
-//! crossing them off one by one (a third of all crossings) each segment starts as the AND of a
-//! few precomputed periodic bit patterns, one bit per odd number (bit k = the odd number 2k + 1).
+//! Pre-sieving: in the mod-30 byte layout (see `wheel`) the multiples of a prime p repeat every
+//! p bytes, so instead of crossing off the primes 7..=LARGEST one by one (about 6 crossings per
+//! byte, more than all larger primes together) each block starts as a copy of one periodic
+//! pattern ANDed with a few others (a handful of vector passes per byte).
+
+use super::wheel::RESIDUES;
+use std::sync::OnceLock;
 
 /// The largest pre-sieved prime; base primes start above it.
-pub(super) const LARGEST: u64 = 47;
+pub(super) const LARGEST: u64 = 107;
+/// The pre-sieved primes, for restoring them near 0.
+const PRIMES: [u64; 25] =
+    [7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107];
 
-/// A periodic bit pattern, plus two extra words so a 64-bit window can start anywhere in it.
-struct Pattern<const W: usize> {
-    period: usize,
-    words: [u64; W],
+/// The pre-sieved primes grouped so each group's product (its pattern's period in bytes) stays
+/// small enough for L1/L2; the first group's pattern is copied, the others ANDed.
+const GROUPS: [&[u64]; 11] = [
+    &[7, 11, 13, 17],
+    &[19, 23, 29],
+    &[31, 37],
+    &[41, 43],
+    &[47, 53],
+    &[59, 61],
+    &[67, 71],
+    &[73, 79],
+    &[83, 89],
+    &[97, 101],
+    &[103, 107],
+];
+
+/// Byte i of the pattern: bit b set iff 30 i + RESIDUES[b] is a multiple of none of `primes`;
+/// the period is the primes' product, in bytes.
+fn pattern(primes: &[u64]) -> Box<[u8]> {
+    let period = primes.iter().product::<u64>();
+    (0..period)
+        .map(|i| {
+            RESIDUES.iter().enumerate().fold(0u8, |byte, (b, r)| {
+                let v = 30 * i + r;
+                if primes.iter().all(|p| v % p != 0) { byte | 1 << b } else { byte }
+            })
+        })
+        .collect()
 }
 
-const fn words_for(period: usize) -> usize {
-    period.div_ceil(64) + 2
+/// The patterns, built at first use (about 70 KB, well under a millisecond).
+fn patterns() -> &'static [Box<[u8]>; 11] {
+    static PATTERNS: OnceLock<[Box<[u8]>; 11]> = OnceLock::new();
+    PATTERNS.get_or_init(|| GROUPS.map(pattern))
 }
 
-/// Bit k set iff 2k + 1 is a multiple of none of `primes` (whose product is `period`).
-const fn pattern<const W: usize>(primes: &[u64], period: usize) -> Pattern<W> {
-    let mut words = [0u64; W];
-    let mut k = 0;
-    while k < W * 64 {
-        let v = 2 * k as u64 + 1;
-        let mut keep = true;
-        let mut i = 0;
-        while i < primes.len() {
-            keep &= v % primes[i] != 0;
-            i += 1;
-        }
-        if keep {
-            words[k / 64] |= 1 << (k % 64);
-        }
-        k += 1;
-    }
-    Pattern { period, words }
-}
-
-const P1: usize = 3 * 5 * 7 * 11 * 13;
-const P2: usize = 17 * 19 * 23;
-const P3: usize = 29 * 31;
-const P4: usize = 37 * 41;
-const P5: usize = 43 * 47;
-static PAT1: Pattern<{ words_for(P1) }> = pattern(&[3, 5, 7, 11, 13], P1);
-static PAT2: Pattern<{ words_for(P2) }> = pattern(&[17, 19, 23], P2);
-static PAT3: Pattern<{ words_for(P3) }> = pattern(&[29, 31], P3);
-static PAT4: Pattern<{ words_for(P4) }> = pattern(&[37, 41], P4);
-static PAT5: Pattern<{ words_for(P5) }> = pattern(&[43, 47], P5);
-
-impl<const W: usize> Pattern<W> {
-    /// Bits q..q + 64 of the periodic pattern, for q < period.
-    #[inline(always)]
-    fn window(&self, q: usize) -> u64 {
-        let (i, shift) = (q / 64, q % 64);
-        if shift == 0 {
-            self.words[i]
+/// Writes (`first`) or ANDs the periodic pattern into `buf`, whose byte 0 is byte index `start`.
+#[inline(always)]
+fn apply(buf: &mut [u8], pat: &[u8], start: u64, first: bool) {
+    let mut q = (start % pat.len() as u64) as usize;
+    let mut rest = buf;
+    while !rest.is_empty() {
+        let n = rest.len().min(pat.len() - q);
+        let (head, tail) = rest.split_at_mut(n);
+        if first {
+            head.copy_from_slice(&pat[q..q + n]);
         } else {
-            (self.words[i] >> shift) | (self.words[i + 1] << (64 - shift))
+            head.iter_mut().zip(&pat[q..q + n]).for_each(|(d, s)| *d &= s);
         }
-    }
-
-    /// ANDs (or, if `first`, writes) the pattern into a segment starting at odd index `seg`.
-    fn apply(&self, words: &mut [u64], seg: u64, first: bool) {
-        let mut q = (seg % self.period as u64) as usize;
-        for word in words {
-            let w = self.window(q);
-            *word = if first { w } else { *word & w };
-            q += 64;
-            if q >= self.period {
-                q -= self.period;
-            }
-        }
+        rest = tail;
+        q = 0;
     }
 }
 
-/// Fills a segment starting at odd index `seg`: bit k set iff 2(seg + k) + 1 has no prime factor
-/// up to LARGEST, except that the primes 3..=47 themselves and 1 are fixed by [`restore`].
-pub(super) fn fill(words: &mut [u64], seg: u64) {
-    PAT1.apply(words, seg, true);
-    PAT2.apply(words, seg, false);
-    PAT3.apply(words, seg, false);
-    PAT4.apply(words, seg, false);
-    PAT5.apply(words, seg, false);
+/// Fills `buf` (byte 0 = byte index `start`): bit set iff the number has no prime factor up to
+/// LARGEST, except that the pre-sieved primes themselves and 1 are fixed by [`restore`].
+#[inline(always)]
+pub(super) fn fill(buf: &mut [u8], start: u64) {
+    let [first, rest @ ..] = patterns();
+    apply(buf, first, start, true);
+    for pat in rest {
+        apply(buf, pat, start, false);
+    }
 }
 
-/// The patterns clear the pre-sieved primes themselves and keep 1: fix a segment of `bits` odd
-/// numbers starting at odd index `seg`.
-pub(super) fn restore(words: &mut [u64], seg: u64, bits: u64) {
-    const PRIMES: [u64; 14] = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47];
-    if seg > (LARGEST - 1) / 2 {
+/// The patterns clear the pre-sieved primes themselves and keep 1: fix `buf` (byte 0 = byte
+/// index `start`).
+pub(super) fn restore(buf: &mut [u8], start: u64) {
+    if start > LARGEST / 30 {
         return;
     }
     for p in PRIMES {
-        let k = (p - 1) / 2;
-        if (seg..seg + bits).contains(&k) {
-            words[((k - seg) / 64) as usize] |= 1 << ((k - seg) % 64);
+        if let Some(byte) = (p / 30).checked_sub(start).and_then(|i| buf.get_mut(i as usize)) {
+            *byte |= 1 << RESIDUES.iter().position(|&r| r == p % 30).expect("p coprime to 30");
         }
     }
-    if seg == 0 {
-        words[0] &= !1; // 1 is not prime
+    if start == 0 {
+        if let Some(byte) = buf.first_mut() {
+            *byte &= !1; // 1 is not prime
+        }
     }
 }
 
@@ -105,33 +100,37 @@ mod tests {
     use super::*;
 
     fn survives(v: u64) -> bool {
-        (3..=LARGEST).step_by(2).all(|p| v % p != 0)
+        PRIMES.iter().all(|&p| !v.is_multiple_of(p))
     }
 
     #[test]
     fn fill_matches_trial_division_at_any_offset() {
-        let mut words = [0u64; 70];
-        let big = (P1 * P2) as u64 * 12_345 + 77;
-        for seg in [0u64, 1, 63, 64, 65, 898, 899, 900, P1 as u64 - 1, P1 as u64, big, u64::MAX / 2 - 70 * 64] {
-            fill(&mut words, seg);
-            for j in 0..70 * 64u64 {
-                let v = 2 * (seg + j) + 1;
-                assert_eq!((words[(j / 64) as usize] >> (j % 64)) & 1 == 1, survives(v), "seg {seg} j {j}");
+        let mut buf = vec![0u8; 3000];
+        let big = 17_017 * 12_673 * 12_345 + 77;
+        for start in [0u64, 1, 63, 1146, 1147, 17_016, 17_017, big, u64::MAX / 30 - 3000] {
+            fill(&mut buf, start);
+            for (i, &byte) in buf.iter().enumerate() {
+                for (b, r) in RESIDUES.iter().enumerate() {
+                    let v = 30 * (start + i as u64) + r;
+                    assert_eq!(byte >> b & 1 == 1, survives(v), "start {start} v {v}");
+                }
             }
         }
     }
 
     #[test]
     fn restore_gives_back_the_small_primes_and_drops_one() {
-        for seg in [0u64, 1, 5, 23, 24] {
-            let mut words = [0u64; 2];
-            fill(&mut words, seg);
-            restore(&mut words, seg, 100);
-            for j in 0..100u64 {
-                let v = 2 * (seg + j) + 1;
-                let prime = v > 1 && (2..v).take_while(|d| d * d <= v).all(|d| v % d != 0);
-                let expect = if v <= LARGEST * LARGEST { prime } else { survives(v) };
-                assert_eq!((words[(j / 64) as usize] >> (j % 64)) & 1 == 1, expect, "seg {seg} v {v}");
+        for start in [0u64, 1, 2, 3, 4] {
+            let mut buf = [0u8; 40];
+            fill(&mut buf, start);
+            restore(&mut buf, start);
+            for (i, &byte) in buf.iter().enumerate() {
+                for (b, r) in RESIDUES.iter().enumerate() {
+                    let v = 30 * (start + i as u64) + r;
+                    let prime = v > 1 && (2..v).take_while(|d| d * d <= v).all(|d| !v.is_multiple_of(d));
+                    let expect = if v <= LARGEST * LARGEST { prime } else { survives(v) };
+                    assert_eq!(byte >> b & 1 == 1, expect, "start {start} v {v}");
+                }
             }
         }
     }

@@ -1,50 +1,50 @@
-//! `count_primes` and `primes_in_range`: choose the base-prime bound, split the odd indices into
-//! chunks, and sieve the chunks on the library's pool.
+//! `count_primes` and `primes_in_range`: choose the base-prime bound, split the range's bytes
+//! (30 numbers each, see `wheel`) into chunks, and sieve the chunks on the library's pool.
 //!
 //! Each worker owns a [`Scratch`] (allocated up front, so an impossible request fails before any
 //! output is written) and claims chunks in order from an atomic counter.
 
-use super::sieve::{for_each_survivor, Scratch, Sieve, MAX_CHUNK, SEG_BITS};
+use super::sieve::{for_each_survivor, Scratch, Sieve, MAX_CHUNK, SEG_BYTES};
 use super::trial::isqrt;
 use crate::error::try_vec;
 use crate::{pool, Error};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-/// Largest base-prime bound: 2^25 keeps the base primes at 8 MiB (plus a u32 each per worker).
+/// Largest base-prime bound: 2^25 keeps the base primes at 8 MiB (plus 5 bytes each per worker).
 const MAX_BOUND: u64 = 1 << 25;
 /// Estimated single-thread cost in ns under which the pool is not woken.
 const SERIAL_COST_NS: f64 = 250_000.0;
 const CHUNKS_PER_THREAD: u64 = 8;
 
-/// Rough single-thread cost in ns of sieving `odd` odd numbers below `hi` with base primes up to
-/// `bound` in `chunks` chunks: generating the base primes, one division per base prime per
+/// Rough single-thread cost in ns of sieving `numbers` numbers below `hi` with base primes up
+/// to `bound` in `chunks` chunks: generating the base primes, one division per base prime per
 /// chunk, one visit per base prime per segment, the sieve itself and, when `bound` is below
 /// sqrt(hi), Miller-Rabin on the survivors (a fraction e^-gamma / ln bound of all integers, at
 /// ~0.7 us each near 2^64).
-fn estimate_ns(bound: u64, full: bool, odd: u64, chunks: u64) -> f64 {
+fn estimate_ns(bound: u64, full: bool, numbers: u64, chunks: u64) -> f64 {
     let b = bound.max(16) as f64;
     let base_primes = b / b.ln();
-    let segments = odd.div_ceil(SEG_BITS) as f64;
-    let mut ns = 0.5 * b + base_primes * (10.0 * chunks as f64 + segments) + 1.5 * odd as f64;
+    let segments = numbers.div_ceil(30 * SEG_BYTES as u64) as f64;
+    let mut ns = 0.1 * b + base_primes * (15.0 * chunks as f64 + 2.0 * segments) + 0.15 * numbers as f64;
     if !full {
-        ns += 2.0 * odd as f64 * 0.5615 / b.ln() * 700.0;
+        ns += numbers as f64 * 0.5615 / b.ln() * 700.0;
     }
     ns
 }
 
 /// The base-prime bound with the lowest estimated cost, and that cost: sqrt(hi - 1) (a full
 /// sieve) if allowed, else a power of two whose survivors Miller-Rabin confirms.
-fn choose_bound(hi: u64, odd: u64, chunks: u64) -> (u64, f64) {
+fn choose_bound(hi: u64, numbers: u64, chunks: u64) -> (u64, f64) {
     let root = isqrt(hi - 1);
     let mut best = if root <= MAX_BOUND {
-        (root, estimate_ns(root, true, odd, chunks))
+        (root, estimate_ns(root, true, numbers, chunks))
     } else {
         (MAX_BOUND, f64::INFINITY)
     };
     let mut bound = 1 << 8;
     while bound < root && bound <= MAX_BOUND {
-        let cost = estimate_ns(bound, false, odd, chunks);
+        let cost = estimate_ns(bound, false, numbers, chunks);
         if cost < best.1 {
             best = (bound, cost);
         }
@@ -63,25 +63,27 @@ struct Plan {
 
 impl Plan {
     fn new(lo: u64, hi: u64, threads: usize) -> Result<Plan, Error> {
-        let (k0, k1) = (lo / 2, hi / 2);
-        let odd = k1 - k0;
+        let (k0, k1) = (lo / 30, hi.div_ceil(30));
+        let bytes = k1 - k0;
         let threads = threads as u64;
-        let chunk_guess = if threads == 1 { odd.div_ceil(MAX_CHUNK) } else { threads * CHUNKS_PER_THREAD };
-        let (bound, _) = choose_bound(hi, odd, chunk_guess);
-        let sieve = Sieve::new(bound, hi)?;
+        let chunk_guess = if threads == 1 { bytes.div_ceil(MAX_CHUNK) } else { threads * CHUNKS_PER_THREAD };
+        let (bound, _) = choose_bound(hi, hi - lo, chunk_guess);
+        let sieve = Sieve::new(bound, lo, hi)?;
         let chunk = if threads == 1 {
             MAX_CHUNK
         } else {
             // Enough chunks to balance the load, each long enough that its one division per
-            // base prime stays a small part of its work.
-            let min_chunk = (16 * sieve.base_prime_count() as u64).max(1 << 12);
-            // A multiple of 64 so each chunk owns whole words of a kept bitmap.
-            odd.div_ceil(threads * CHUNKS_PER_THREAD).max(min_chunk).min(MAX_CHUNK).next_multiple_of(64)
+            // base prime stays a small part of its work; a multiple of the thread count, so
+            // equal chunks end together.
+            let min_chunk = (8 * sieve.base_prime_count() as u64).max(1 << 12);
+            let fit = (bytes / min_chunk).min(threads * CHUNKS_PER_THREAD);
+            let chunks = (fit - fit % threads).max(threads).max(bytes.div_ceil(MAX_CHUNK));
+            bytes.div_ceil(chunks).max(1)
         };
-        Ok(Plan { sieve, k0, k1, chunk, chunks: odd.div_ceil(chunk) })
+        Ok(Plan { sieve, k0, k1, chunk, chunks: bytes.div_ceil(chunk) })
     }
 
-    /// Odd indices [a, b) of chunk `c`.
+    /// Byte indices [a, b) of chunk `c`.
     fn chunk_range(&self, c: u64) -> (u64, u64) {
         let a = self.k0 + c * self.chunk;
         (a, self.k1.min(a + self.chunk))
@@ -108,27 +110,27 @@ impl Plan {
         });
     }
 
-    /// Sieves every chunk and reports `counted(chunk, primes in it)`; with `bitmap` (one bit per
-    /// odd number of the range), the sieved bits are also kept there.
+    /// Sieves every chunk and reports `counted(chunk, primes in it)`; with `bitmap` (one byte per
+    /// 30 numbers of the range), the sieved bits are also kept there.
     fn count_chunks(
         &self,
         scratch: &mut [Scratch],
-        bitmap: Option<&mut [u64]>,
+        bitmap: Option<&mut [u8]>,
         counted: impl Fn(u64, u64) + Sync,
     ) -> Result<(), Error> {
         let slots = match bitmap {
-            Some(bitmap) => Some(slots(bitmap, self.chunks, |c| self.chunk_words(c))?),
+            Some(bitmap) => Some(slots(bitmap, self.chunks, |c| self.chunk_bytes(c))?),
             None => None,
         };
         self.for_each_chunk(scratch, |sc, c| {
             let (a, b) = self.chunk_range(c);
             let mut kept = slots.as_ref().map(|s| lock(&s[c as usize]));
             let mut count = 0;
-            self.sieve.run(sc, a, b, |seg, words| {
-                count += words.iter().map(|w| u64::from(w.count_ones())).sum::<u64>();
+            self.sieve.run(sc, a, b, |start, bytes, n| {
+                count += n;
                 if let Some(kept) = kept.as_mut() {
-                    let at = ((seg - a) / 64) as usize; // segments start on word boundaries
-                    kept[at..at + words.len()].copy_from_slice(words);
+                    let at = (start - a) as usize;
+                    kept[at..at + bytes.len()].copy_from_slice(bytes);
                 }
             });
             counted(c, count);
@@ -136,16 +138,16 @@ impl Plan {
         Ok(())
     }
 
-    /// Words of a range bitmap that chunk `c` covers.
-    fn chunk_words(&self, c: u64) -> usize {
+    /// Bytes of a range bitmap that chunk `c` covers.
+    fn chunk_bytes(&self, c: u64) -> usize {
         let (a, b) = self.chunk_range(c);
-        (b - a).div_ceil(64) as usize
+        (b - a) as usize
     }
 }
 
 /// `buf` split into consecutive disjoint pieces of the given lengths, one lock each so the
 /// workers can take them by chunk index (each is locked once, without contention).
-fn slots(mut buf: &mut [u64], n: u64, len: impl Fn(u64) -> usize) -> Result<Vec<Mutex<&mut [u64]>>, Error> {
+fn slots<T>(mut buf: &mut [T], n: u64, len: impl Fn(u64) -> usize) -> Result<Vec<Mutex<&mut [T]>>, Error> {
     let mut v = Vec::new();
     usize::try_from(n)
         .ok()
@@ -159,7 +161,7 @@ fn slots(mut buf: &mut [u64], n: u64, len: impl Fn(u64) -> usize) -> Result<Vec<
     Ok(v)
 }
 
-fn lock<'m, 'a>(slot: &'m Mutex<&'a mut [u64]>) -> std::sync::MutexGuard<'m, &'a mut [u64]> {
+fn lock<'m, 'a, T>(slot: &'m Mutex<&'a mut [T]>) -> std::sync::MutexGuard<'m, &'a mut [T]> {
     slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -173,14 +175,13 @@ fn atomic_vec(n: u64) -> Result<Vec<AtomicU64>, Error> {
     Ok(v)
 }
 
-/// Plans [lo, hi) (with lo / 2 < hi / 2), allocates one scratch per worker and runs `job`, on the
+/// Plans [lo, hi) (with lo < hi), allocates one scratch per worker and runs `job`, on the
 /// calling thread when the work is too small to be worth waking the pool.
 fn run<R: Send>(
     lo: u64,
     hi: u64,
     job: impl FnOnce(&Plan, &mut [Scratch]) -> Result<R, Error> + Send,
 ) -> Result<R, Error> {
-    let odd = hi / 2 - lo / 2;
     let go = |threads: usize| {
         let plan = Plan::new(lo, hi, threads)?;
         let workers = plan.chunks.min(threads as u64) as usize;
@@ -193,7 +194,7 @@ fn run<R: Send>(
         }
         job(&plan, &mut scratch)
     };
-    if choose_bound(hi, odd, odd.div_ceil(MAX_CHUNK)).1 < SERIAL_COST_NS {
+    if choose_bound(hi, hi - lo, (hi - lo).div_ceil(30 * MAX_CHUNK)).1 < SERIAL_COST_NS {
         go(1)
     } else {
         pool::install(go)?
@@ -205,12 +206,8 @@ pub(super) fn count_primes(lo: u64, hi: u64) -> Result<u64, Error> {
     if lo >= hi {
         return Ok(0);
     }
-    let two = u64::from(lo <= 2 && 2 < hi);
-    if lo / 2 >= hi / 2 {
-        return Ok(two); // no odd number in range
-    }
     run(lo, hi, |plan, scratch| {
-        let total = AtomicU64::new(two);
+        let total = AtomicU64::new(wheel_primes(lo, hi).count() as u64);
         plan.count_chunks(scratch, None, |_, n| {
             total.fetch_add(n, Ordering::Relaxed);
         })?;
@@ -223,21 +220,15 @@ pub(super) fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize
     if lo >= hi {
         return Ok(0);
     }
-    let head = usize::from(lo <= 2 && 2 < hi); // the prime 2, written first
-    if lo / 2 >= hi / 2 {
-        if head == 1 {
-            *out.first_mut().ok_or(Error::BufferTooSmall { required: 1 })? = 2;
-        }
-        return Ok(head);
-    }
+    let head = wheel_primes(lo, hi).count(); // the primes 2, 3, 5, written first
     run(lo, hi, move |plan, scratch| {
-        // The total must be known before anything is written. Keep the sieved bits (1 bit per
-        // odd number: at most ln(hi) / 128 of the bytes the primes themselves take) so the range
+        // The total must be known before anything is written. Keep the sieved bits (1 byte per
+        // 30 numbers: at most ln(hi) / 240 of the bytes the primes themselves take) so the range
         // is sieved only once, when they take at most half of `out`'s bytes and can be
         // allocated; otherwise count, then sieve again to write.
-        let words = (plan.k1 - plan.k0).div_ceil(64);
-        let mut bitmap = if words <= out.len() as u64 / 2 && !force_resieve() {
-            try_vec(words as usize, 0u64, "the sieve bitmap").ok()
+        let bytes = plan.k1 - plan.k0;
+        let mut bitmap = if bytes <= out.len() as u64 * 4 && !force_resieve() {
+            try_vec(bytes as usize, 0u8, "the sieve bitmap").ok()
         } else {
             None
         };
@@ -251,13 +242,11 @@ pub(super) fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize
         let (first, rest) = out.split_at_mut(head);
         let dst = slots(rest, plan.chunks, |c| count(c) as usize)?;
         let src = match bitmap.as_deref_mut() {
-            Some(bitmap) => Some(slots(bitmap, plan.chunks, |c| plan.chunk_words(c))?),
+            Some(bitmap) => Some(slots(bitmap, plan.chunks, |c| plan.chunk_bytes(c))?),
             None => None,
         };
         // Every allocation is done: writing starts here.
-        if let Some(slot) = first.first_mut() {
-            *slot = 2;
-        }
+        first.iter_mut().zip(wheel_primes(lo, hi)).for_each(|(slot, p)| *slot = p);
         plan.for_each_chunk(scratch, |sc, c| {
             let mut dst = lock(&dst[c as usize]);
             let mut n = 0;
@@ -268,12 +257,17 @@ pub(super) fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize
             let (a, b) = plan.chunk_range(c);
             match &src {
                 Some(src) => for_each_survivor(a, &lock(&src[c as usize]), &mut write),
-                None => plan.sieve.run(sc, a, b, |seg, words| for_each_survivor(seg, words, &mut write)),
+                None => plan.sieve.run(sc, a, b, |start, bytes, _| for_each_survivor(start, bytes, &mut write)),
             }
             debug_assert_eq!(n, dst.len());
         });
         Ok(total as usize)
     })
+}
+
+/// The primes the wheel does not store (2, 3, 5) that lie in [lo, hi).
+fn wheel_primes(lo: u64, hi: u64) -> impl Iterator<Item = u64> {
+    [2, 3, 5].into_iter().filter(move |p| (lo..hi).contains(p))
 }
 
 /// Test-only: makes primes_in_range count, then sieve again, instead of keeping the bitmap. Both
@@ -292,15 +286,19 @@ fn force_resieve() -> bool {
 }
 
 #[cfg(test)]
+#[path = "range_tests.rs"]
+mod more_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn bound_choice_prefers_a_full_sieve_when_cheap_and_miller_rabin_for_tiny_high_ranges() {
-        assert_eq!(choose_bound(1_000_000_000, 500_000_000, 16).0, 31_622);
-        let (bound, cost) = choose_bound(u64::MAX, 500, 1);
+        assert_eq!(choose_bound(1_000_000_000, 1_000_000_000, 16).0, 31_622);
+        let (bound, cost) = choose_bound(u64::MAX, 1000, 1);
         assert!(bound < 1 << 16 && cost < SERIAL_COST_NS, "bound {bound}, cost {cost}");
-        assert!(choose_bound(u64::MAX, 500_000_000, 16).0 <= MAX_BOUND);
-        assert_eq!(choose_bound(1 << 50, 1 << 30, 16).0, (1 << 25) - 1, "full sieve of a large range below 2^50");
+        assert!(choose_bound(u64::MAX, 1_000_000_000, 16).0 <= MAX_BOUND);
+        assert_eq!(choose_bound(1 << 50, 1 << 31, 16).0, (1 << 25) - 1, "full sieve of a large range below 2^50");
     }
 }
