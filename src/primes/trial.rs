@@ -2,6 +2,7 @@
 //! [from, to)" (the book's `check_prime_in_range`, which its process pools split into chunks).
 
 use super::search::{first_divisor, Direction};
+use crate::isa::{self, Isa};
 use crate::Error;
 
 /// Exact integer square root: the largest r with r * r <= n.
@@ -18,11 +19,15 @@ pub(crate) fn isqrt(n: u64) -> u64 {
     r
 }
 
-/// The residues d mod 30 that can divide n: d | n implies gcd(d, 30) | n, so e.g. an odd n skips
-/// even d, and n coprime to 30 tests only the 8 residues coprime to 30.
+/// The wheel's period: 2 * 3 * 5 * 7. Of every 210 consecutive integers only 48 are coprime to
+/// it, 14% fewer candidates than a mod-30 wheel (8 of 30), and 48 fills six 8-lane vectors.
+pub(super) const WHEEL_MODULUS: u64 = 210;
+
+/// The residues d mod 210 that can divide n: d | n implies gcd(d, 210) | n, so e.g. an odd n
+/// skips even d, and n coprime to 210 tests only the 48 residues coprime to 210.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Wheel {
-    residues: [u8; 30],
+    residues: [u8; WHEEL_MODULUS as usize],
     len: usize,
 }
 
@@ -35,16 +40,25 @@ const fn gcd(mut a: u64, mut b: u64) -> u64 {
     a
 }
 
-/// The wheel for each combination of "2 | n", "3 | n", "5 | n" (bits 0, 1, 2 of the index), built
-/// at compile time: picking one costs three divisions by constants, not thirty gcds.
-static WHEELS: [Wheel; 8] = {
-    let mut wheels = [Wheel { residues: [0; 30], len: 0 }; 8];
+/// The wheel for each combination of "2 | n", "3 | n", "5 | n", "7 | n" (bits 0 to 3 of the
+/// index), built at compile time: picking one costs four divisions by constants, not 210 gcds.
+static WHEELS: [Wheel; 16] = {
+    const M: usize = WHEEL_MODULUS as usize;
+    let mut wheels = [Wheel { residues: [0; M], len: 0 }; 16];
+    let primes = [2, 3, 5, 7];
     let mut flags = 0;
-    while flags < 8 {
+    while flags < 16 {
         let mut r = 0;
-        while r < 30 {
-            let g = gcd(r as u64, 30);
-            let allowed = (g % 2 != 0 || flags & 1 != 0) && (g % 3 != 0 || flags & 2 != 0) && (g % 5 != 0 || flags & 4 != 0);
+        while r < M {
+            let g = gcd(r as u64, WHEEL_MODULUS);
+            let mut allowed = true;
+            let mut i = 0;
+            while i < 4 {
+                if g % primes[i] == 0 && flags & (1 << i) == 0 {
+                    allowed = false;
+                }
+                i += 1;
+            }
             if allowed {
                 wheels[flags].residues[wheels[flags].len] = r as u8;
                 wheels[flags].len += 1;
@@ -59,11 +73,19 @@ static WHEELS: [Wheel; 8] = {
 impl Wheel {
     /// The wheel of the candidates for divisors of `n` (n = 0: every residue).
     pub(super) fn for_n(n: u64) -> Wheel {
-        let flags = usize::from(n % 2 == 0) | usize::from(n % 3 == 0) << 1 | usize::from(n % 5 == 0) << 2;
+        let flags = usize::from(n % 2 == 0)
+            | usize::from(n % 3 == 0) << 1
+            | usize::from(n % 5 == 0) << 2
+            | usize::from(n % 7 == 0) << 3;
         WHEELS[flags]
     }
 
-    /// How many of every 30 consecutive integers are candidates.
+    /// The candidate residues mod [`WHEEL_MODULUS`], ascending.
+    pub(super) fn residues(&self) -> &[u8] {
+        &self.residues[..self.len]
+    }
+
+    /// How many of every 210 consecutive integers are candidates.
     #[cfg(test)]
     pub(super) fn density(&self) -> usize {
         self.len
@@ -75,19 +97,19 @@ impl Wheel {
         if x0 >= x1 {
             return;
         }
-        let residues = &self.residues[..self.len];
-        let mut base = x0 - x0 % 30;
+        let residues = self.residues();
+        let mut base = x0 - x0 % WHEEL_MODULUS;
         loop {
-            let end = base.checked_add(30);
+            let end = base.checked_add(WHEEL_MODULUS);
             if base >= x0 && end.is_some_and(|e| e <= x1) {
-                // Whole block of 30 inside the range: no bound checks, no overflow.
+                // Whole period inside the range: no bound checks, no overflow.
                 for &r in residues {
                     if !f(base + u64::from(r)) {
                         return;
                     }
                 }
             } else {
-                // Partial block at either end; u128 because base + 29 may pass u64::MAX.
+                // Partial period at either end; u128 because base + 209 may pass u64::MAX.
                 for &r in residues {
                     let d = u128::from(base) + u128::from(r);
                     if d >= u128::from(x0) && d < u128::from(x1) && !f(d as u64) {
@@ -105,6 +127,11 @@ impl Wheel {
 
 /// See [`super::smallest_factor_in_range`].
 pub(super) fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64, Error> {
+    smallest_factor_in_range_on(n, from, to, isa::active())
+}
+
+/// [`smallest_factor_in_range`] with the divisibility kernel of `isa` (which must be supported).
+pub(super) fn smallest_factor_in_range_on(n: u64, from: u64, to: u64, isa: Isa) -> Result<u64, Error> {
     let start = from.max(2);
     if start >= to {
         return Ok(0);
@@ -123,7 +150,7 @@ pub(super) fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64
     // Divisors up to sqrt(n): scan them ascending (most composites stop in the serial prefix).
     let low_end = end.min(root + 1);
     if start < low_end {
-        if let Some(d) = first_divisor(n, start, low_end, Direction::Up, wheel)? {
+        if let Some(d) = first_divisor(n, start, low_end, Direction::Up, wheel, isa)? {
             return Ok(d);
         }
     }
@@ -131,7 +158,7 @@ pub(super) fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64
     // Divisors d > sqrt(n) pair with cofactors e = n / d < sqrt(n), and the smallest such d has
     // the largest e. Scan whichever side is shorter, so the cost stays O(sqrt n) even for
     // to = u64::MAX: d ascending in [high_start, end), or e descending over the cofactors of
-    // that interval. A cofactor e also satisfies gcd(e, 30) | n, so the same wheel applies.
+    // that interval. A cofactor e also satisfies gcd(e, 210) | n, so the same wheel applies.
     let high_start = start.max(root + 1);
     if high_start >= end {
         return Ok(0);
@@ -142,22 +169,27 @@ pub(super) fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64
         return Ok(0);
     }
     if end - high_start <= e_max - e_min + 1 {
-        Ok(first_divisor(n, high_start, end, Direction::Up, wheel)?.unwrap_or(0))
+        Ok(first_divisor(n, high_start, end, Direction::Up, wheel, isa)?.unwrap_or(0))
     } else {
-        let e = first_divisor(n, e_min, e_max + 1, Direction::Down, wheel)?;
+        let e = first_divisor(n, e_min, e_max + 1, Direction::Down, wheel, isa)?;
         Ok(e.map_or(0, |e| n / e))
     }
 }
 
 /// See [`super::check_prime`].
 pub(super) fn check_prime(n: u64) -> Result<bool, Error> {
+    check_prime_on(n, isa::active())
+}
+
+/// [`check_prime`] with the divisibility kernel of `isa` (which must be supported).
+pub(super) fn check_prime_on(n: u64, isa: Isa) -> Result<bool, Error> {
     if n < 4 {
         return Ok(n >= 2);
     }
     if n % 2 == 0 {
         return Ok(false);
     }
-    Ok(smallest_factor_in_range(n, 3, isqrt(n) + 1)? == 0)
+    Ok(smallest_factor_in_range_on(n, 3, isqrt(n) + 1, isa)? == 0)
 }
 
 #[cfg(test)]
@@ -194,32 +226,34 @@ mod tests {
 
     #[test]
     fn wheel_keeps_exactly_the_residues_that_can_divide() {
-        assert_eq!(Wheel::for_n(7).density(), 8);
-        assert_eq!(Wheel::for_n(9).density(), 12); // odd, multiple of 3, not of 5: coprime to 10
-        assert_eq!(Wheel::for_n(2).density(), 16);
-        assert_eq!(Wheel::for_n(30).density(), 30);
-        assert_eq!(Wheel::for_n(0).density(), 30);
-        for n in [1u64, 2, 3, 5, 6, 10, 15, 30, 49, 77, 0] {
+        assert_eq!(Wheel::for_n(11).density(), 48);
+        assert_eq!(Wheel::for_n(7).density(), 56); // odd, multiple of 7 only: coprime to 30
+        assert_eq!(Wheel::for_n(9).density(), 72); // odd, multiple of 3 only: coprime to 70
+        assert_eq!(Wheel::for_n(2).density(), 96);
+        assert_eq!(Wheel::for_n(30).density(), 180); // every residue but the multiples of 7
+        assert_eq!(Wheel::for_n(210).density(), 210);
+        assert_eq!(Wheel::for_n(0).density(), 210);
+        for n in [1u64, 2, 3, 5, 6, 7, 10, 14, 15, 30, 35, 49, 77, 105, 210, 0] {
             let w = Wheel::for_n(n);
             let mut seen = Vec::new();
-            w.for_each(0, 95, |d| {
+            w.for_each(0, 505, |d| {
                 seen.push(d);
                 true
             });
-            let expected: Vec<u64> = (0..95).filter(|&d| n % gcd(d, 30) == 0).collect();
+            let expected: Vec<u64> = (0..505).filter(|&d| n % gcd(d, 210) == 0).collect();
             assert_eq!(seen, expected, "n = {n}");
         }
     }
 
     #[test]
     fn wheel_iterates_partial_blocks_up_to_u64_max() {
-        let w = Wheel::for_n(1); // residues coprime to 30
+        let w = Wheel::for_n(1); // residues coprime to 210
         let mut seen = Vec::new();
-        w.for_each(u64::MAX - 100, u64::MAX, |d| {
+        w.for_each(u64::MAX - 500, u64::MAX, |d| {
             seen.push(d);
             true
         });
-        let expected: Vec<u64> = (u64::MAX - 100..u64::MAX).filter(|&d| gcd(d, 30) == 1).collect();
+        let expected: Vec<u64> = (u64::MAX - 500..u64::MAX).filter(|&d| gcd(d, 210) == 1).collect();
         assert_eq!(seen, expected);
         let mut count = 0;
         w.for_each(5, 12, |_| {
