@@ -47,6 +47,8 @@ pub(super) struct Lanes {
     /// The wheel's residues as f64, padded to a multiple of 8 with copies of the last one (a
     /// repeated candidate is harmless: every hit is confirmed).
     residues: [f64; PADDED],
+    /// The same residues as integers (for the scalar kernel).
+    residues_u64: [u64; PADDED],
     /// How many residues the wheel has (before padding).
     len: usize,
     n: u64,
@@ -75,13 +77,16 @@ impl Divisibility {
         let nl = i128::from(n) - nh as u128 as i128;
         let residues = wheel.residues();
         let mut padded = [0.0; PADDED];
-        for (i, slot) in padded.iter_mut().enumerate() {
-            *slot = f64::from(residues[i.min(residues.len() - 1)]);
+        let mut padded_u64 = [0; PADDED];
+        for i in 0..PADDED {
+            let r = residues[i.min(residues.len() - 1)];
+            padded[i] = f64::from(r);
+            padded_u64[i] = u64::from(r);
         }
         // n / d < 2^50 <=> d > n / 2^50 <=> d >= (n >> 50) + 1.
         let float_lo = (n >> 50) + 1;
         Divisibility {
-            lanes: Lanes { residues: padded, len: residues.len(), n, nh, neg_nl: -(nl as f64) },
+            lanes: Lanes { residues: padded, residues_u64: padded_u64, len: residues.len(), n, nh, neg_nl: -(nl as f64) },
             wheel,
             isa,
             block_lo: float_lo.div_ceil(WHEEL_MODULUS),
