@@ -197,6 +197,24 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The answer of every supported divisibility kernel, which must all agree.
+    fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64, Error> {
+        let mut answers = Isa::supported().into_iter().map(|isa| (isa, smallest_factor_in_range_on(n, from, to, isa)));
+        let (_, first) = answers.next().unwrap();
+        let first = first?;
+        for (isa, answer) in answers {
+            assert_eq!(answer?, first, "{isa:?} disagrees with scalar: n = {n}, [{from}, {to})");
+        }
+        Ok(first)
+    }
+
+    /// check_prime on every supported kernel, which must all agree.
+    fn check_prime(n: u64) -> Result<bool, Error> {
+        let answers: Vec<bool> = Isa::supported().into_iter().map(|isa| check_prime_on(n, isa).unwrap()).collect();
+        assert!(answers.iter().all(|&a| a == answers[0]), "kernels disagree on {n}: {answers:?}");
+        Ok(answers[0])
+    }
+
     /// Every d in [max(from, 2), to), one by one.
     fn naive_factor(n: u64, from: u64, to: u64) -> u64 {
         (from.max(2)..to).find(|&d| n % d == 0).unwrap_or(0)
@@ -331,6 +349,37 @@ mod tests {
         assert_eq!(smallest_factor_in_range(n, p - 3_000_000, p).unwrap(), 0);
     }
 
+    /// The smallest prime >= x, by Miller-Rabin (independent of trial division).
+    fn next_prime(x: u64) -> u64 {
+        (x..).find(|&p| crate::primes::is_prime(p)).unwrap()
+    }
+
+    #[test]
+    fn factors_around_the_float_thresholds_near_u64_max() {
+        // For n near 2^64 the float test starts at d = 2^14 + 1; d = 2^51 is its top, above
+        // sqrt(n) and reached only through explicit ranges.
+        for p in [next_prime(16_300), next_prime(16_384), next_prime(16_390), next_prime(1 << 20), next_prime(1 << 31)] {
+            let q = (2..).map(|k| u64::MAX / p - k).find(|&q| crate::primes::is_prime(q)).unwrap();
+            let n = p * q;
+            if p < 1 << 21 {
+                // Whole-range scans cost about p (below) and p (the cofactors above sqrt(n)).
+                assert_eq!(smallest_factor_in_range(n, 2, u64::MAX).unwrap(), p, "n = {p} * {q}");
+                assert_eq!(smallest_factor_in_range(n, q + 1, u64::MAX).unwrap(), n);
+            }
+            assert_eq!(smallest_factor_in_range(n, p - 100, p + 100).unwrap(), p);
+            assert_eq!(smallest_factor_in_range(n, p + 1, p + 3_000_000).unwrap(), 0);
+            // Above sqrt(n): the cofactor scan (descending over e = n / d) finds q.
+            assert_eq!(smallest_factor_in_range(n, q - 1_000_000, u64::MAX).unwrap(), q);
+        }
+        // A factor just below and just above 2^51 (the float range's top), with a small cofactor.
+        for d in [next_prime((1 << 51) - 2000), next_prime(1 << 51), next_prime((1 << 51) + 1)] {
+            let n = d * 4099;
+            assert_eq!(smallest_factor_in_range(n, 4090, 4200).unwrap(), 4099);
+            assert_eq!(smallest_factor_in_range(n, d - 5000, d + 5000).unwrap(), d);
+            assert_eq!(smallest_factor_in_range(n, d + 1, u64::MAX).unwrap(), n);
+        }
+    }
+
     proptest! {
         #[test]
         fn random_ranges_match_naive(n in 0u64..2_000_000, from in 0u64..3000, len in 0u64..3000) {
@@ -342,6 +391,28 @@ mod tests {
         fn large_n_with_from_above_two(a in 2u64..5000, b in 2u64..1_000_000, from in 0u64..6000) {
             let n = a * b;
             prop_assert_eq!(smallest_factor_in_range(n, from, from + 5000).unwrap(), naive_factor(n, from, from + 5000));
+        }
+
+        #[test]
+        fn big_n_ranges_around_a_factor_match_naive(a in 2u64..1 << 28, b in 2u64..u64::MAX, below in 0u64..3000, above in 0u64..3000) {
+            let n = b - b % a; // the largest multiple of a up to b
+            if n > 0 {
+                let (from, to) = (a.saturating_sub(below), a + above + 1);
+                prop_assert_eq!(smallest_factor_in_range(n, from, to).unwrap(), naive_factor(n, from, to));
+            }
+        }
+
+        #[test]
+        fn cofactor_search_above_the_square_root(p in 1u64 << 20..1 << 32, gap in 1u64..1 << 20) {
+            // n = p q, q > p primes: from above p the answer is q, found through the cofactor p
+            // right below sqrt(n); above q only n itself divides.
+            let (p, q) = (next_prime(p), next_prime(p + gap));
+            if let Some(n) = p.checked_mul(q) {
+                prop_assert_eq!(smallest_factor_in_range(n, p + 1, u64::MAX).unwrap(), q);
+                if p < 1 << 22 {
+                    prop_assert_eq!(smallest_factor_in_range(n, q + 1, u64::MAX).unwrap(), n);
+                }
+            }
         }
 
         #[test]
