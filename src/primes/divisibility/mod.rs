@@ -78,7 +78,8 @@ impl Divisibility {
         let residues = wheel.residues();
         let mut padded = [0.0; PADDED];
         let mut padded_u64 = [0; PADDED];
-        for i in 0..PADDED {
+        // Only the whole vectors the kernels read (8 lanes at most): a small wheel fills 48.
+        for i in 0..residues.len().div_ceil(8) * 8 {
             let r = residues[i.min(residues.len() - 1)];
             padded[i] = f64::from(r);
             padded_u64[i] = u64::from(r);
