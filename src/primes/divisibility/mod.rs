@@ -16,6 +16,7 @@
 //! - if not, |q - Q| < 0.5 + 0.28 < 1 so |n - q d| < d, and the integer nh - q d has magnitude
 //!   below 2^51 + 2^10 < 2^53: the FMA fma(-q, d, nh) computes it exactly, and it equals -nl
 //!   only if n = q d: **no false positives** either.
+//!
 //! So the test is one comparison: fma(-q, d, nh) == -nl. The kernels still confirm every hit with
 //! `%` (the answer never rests on the proof alone), and candidates outside the conditions (small
 //! d, where n / d >= 2^50, and d >= 2^51) use `%`.
