@@ -15,6 +15,7 @@
 //! Every parallel kernel runs in the library's pool (`crate::pool`), and small inputs run on the
 //! calling thread without waking it.
 
+mod divisibility;
 mod miller_rabin;
 mod presieve;
 mod range;

@@ -1,0 +1,228 @@
+//! Deterministic Miller-Rabin for every u64, in Montgomery arithmetic.
+//!
+//! Base sets (each proven by exhaustive search; bases that are multiples of n are skipped, the
+//! convention under which they were verified, though the size tiers below make that impossible:
+//! every base is below the tier's smallest n, so no reduction of a base mod n is needed):
+//! n < 4759123141: {2, 7, 61}; n < 1122004669633: {2, 13, 23, 1662803}; otherwise Jim Sinclair's
+//! {2, 325, 9375, 28178, 450775, 9780504, 1795265022}.
+
+use crate::{pool, Error};
+
+/// Odd primes below 64 for the trial-division pre-filter (division by a constant compiles to a
+/// multiplication, so these are cheap and reject ~85% of random odd numbers).
+const SMALL_ODD_PRIMES: [u64; 17] = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61];
+/// Bit i set iff i < 64 is prime.
+const PRIMES_BELOW_64: u64 = {
+    let mut mask = 1u64 << 2;
+    let mut i = 0;
+    while i < SMALL_ODD_PRIMES.len() {
+        mask |= 1 << SMALL_ODD_PRIMES[i];
+        i += 1;
+    }
+    mask
+};
+/// A number with no prime factor below 64 is prime if it is below 67^2.
+const TRIAL_LIMIT: u64 = 67 * 67;
+
+/// Arithmetic modulo an odd n > 1 in Montgomery form x * 2^64 mod n.
+struct Montgomery {
+    n: u64,
+    /// n^-1 mod 2^64.
+    inv: u64,
+    /// 2^64 mod n: the Montgomery form of 1.
+    one: u64,
+    /// 2^128 mod n: converts into Montgomery form.
+    r2: u64,
+}
+
+impl Montgomery {
+    fn new(n: u64) -> Self {
+        debug_assert!(n % 2 == 1 && n > 1);
+        // Newton's iteration doubles the correct low bits: n * n = 1 mod 8 gives 3, then 6..96.
+        let mut inv = n;
+        for _ in 0..5 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(n.wrapping_mul(inv)));
+        }
+        // 2^64 mod n (n odd, so never 0), then 2^128 mod n = (2^64 mod n) * 2^64 mod n: two
+        // 128-by-64-bit remainders, each one `div` instruction on x86-64 (no __umodti3 call).
+        let one = wide_remainder(1, 0, n);
+        let r2 = wide_remainder(one, 0, n);
+        Montgomery { n, inv, one, r2 }
+    }
+
+    /// t * 2^-64 mod n for t < n * 2^64. m * n matches t in its low word, so the low words
+    /// cancel exactly and only the high words are subtracted (no 128-bit overflow for n near 2^64).
+    #[inline(always)]
+    fn reduce(&self, t: u128) -> u64 {
+        let m = (t as u64).wrapping_mul(self.inv);
+        let mn_high = ((u128::from(m) * u128::from(self.n)) >> 64) as u64;
+        let (r, borrow) = ((t >> 64) as u64).overflowing_sub(mn_high);
+        if borrow {
+            r.wrapping_add(self.n)
+        } else {
+            r
+        }
+    }
+
+    #[inline(always)]
+    fn mul(&self, a: u64, b: u64) -> u64 {
+        self.reduce(u128::from(a) * u128::from(b))
+    }
+
+    /// a * 2^64 mod n, for a < n.
+    fn to_montgomery(&self, a: u64) -> u64 {
+        debug_assert!(a < self.n);
+        self.mul(a, self.r2)
+    }
+}
+
+/// (high * 2^64 + low) mod n, for high < n (so the quotient fits in 64 bits).
+#[inline(always)]
+fn wide_remainder(high: u64, low: u64, n: u64) -> u64 {
+    debug_assert!(high < n);
+    #[cfg(target_arch = "x86_64")]
+    {
+        let remainder: u64;
+        // SAFETY: `div` divides rdx:rax by n; it faults only if n = 0 or the quotient exceeds
+        // 64 bits, and high < n rules out both. It touches no memory and no flags we rely on.
+        unsafe {
+            core::arch::asm!(
+                "div {n}",
+                n = in(reg) n,
+                inout("rax") low => _,
+                inout("rdx") high => remainder,
+                options(pure, nomem, nostack),
+            );
+        }
+        remainder
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        ((u128::from(high) << 64 | u128::from(low)) % u128::from(n)) as u64
+    }
+}
+
+/// Whether x = base^d (Montgomery form) makes n a strong probable prime, squaring up to s - 1
+/// times (n - 1 = d * 2^s).
+#[inline(always)]
+fn strong_tail(m: &Montgomery, mut x: u64, s: u32) -> bool {
+    let minus_one = m.n - m.one;
+    if x == m.one || x == minus_one {
+        return true;
+    }
+    for _ in 1..s {
+        x = m.mul(x, x);
+        if x == minus_one {
+            return true;
+        }
+        if x == m.one {
+            return false; // a non-trivial square root of 1
+        }
+    }
+    false
+}
+
+/// base^d for K bases in lock-step, by fixed 4-bit windows. The K chains are independent, so
+/// the CPU overlaps their multiplications; and no branch depends on the bits of d (a branch per
+/// bit would mispredict half the time, costing as much as the multiplication it skips).
+#[inline(always)]
+fn pow_lockstep<const K: usize>(m: &Montgomery, d: u64, table: &[[u64; 16]; K]) -> [u64; K] {
+    let bits = 64 - d.leading_zeros();
+    let mut shift = (bits - 1) / 4 * 4; // the top window holds 1 to 4 bits
+    let top = ((d >> shift) & 15) as usize;
+    let mut x: [u64; K] = std::array::from_fn(|i| table[i][top]);
+    while shift > 0 {
+        shift -= 4;
+        for _ in 0..4 {
+            for xi in x.iter_mut() {
+                *xi = m.mul(*xi, *xi);
+            }
+        }
+        let digit = ((d >> shift) & 15) as usize;
+        for (xi, t) in x.iter_mut().zip(table) {
+            *xi = m.mul(*xi, t[digit]);
+        }
+    }
+    x
+}
+
+/// Whether n is a strong probable prime to every one of `bases` (n - 1 = d * 2^s); every base
+/// must be below n (the callers' tiers guarantee it, so none is a multiple of n).
+fn sprp<const K: usize>(m: &Montgomery, d: u64, s: u32, bases: [u64; K]) -> bool {
+    // table[i][j] = bases[i]^j in Montgomery form, as products of two lower powers whose
+    // exponents differ by at most 1: the dependency chain is 4 products deep, not 15.
+    let mut table = [[0u64; 16]; K];
+    for (t, &base) in table.iter_mut().zip(&bases) {
+        t[0] = m.one;
+        t[1] = m.to_montgomery(base);
+    }
+    for j in 2..16 {
+        for t in table.iter_mut() {
+            t[j] = m.mul(t[j / 2], t[j - j / 2]);
+        }
+    }
+    let x = pow_lockstep(m, d, &table);
+    x.iter().all(|&x| strong_tail(m, x, s))
+}
+
+/// See [`super::is_prime`].
+pub(super) fn is_prime(n: u64) -> bool {
+    if n < 64 {
+        return (PRIMES_BELOW_64 >> n) & 1 == 1;
+    }
+    if n % 2 == 0 || SMALL_ODD_PRIMES.iter().any(|&p| n % p == 0) {
+        return false;
+    }
+    if n < TRIAL_LIMIT {
+        return true;
+    }
+    let m = Montgomery::new(n);
+    let s = (n - 1).trailing_zeros();
+    let d = (n - 1) >> s;
+    // Base 2 goes first with two or three more bases: one chain is latency-bound, so up to four
+    // in lock-step cost about as much as one, and most composites stop there. (n >= 67^2 here,
+    // above every base of the first tier; the other tiers start above their bases too.)
+    if n < 4_759_123_141 {
+        sprp(&m, d, s, [2, 7, 61])
+    } else if n < 1_122_004_669_633 {
+        sprp(&m, d, s, [2, 13, 23, 1_662_803])
+    } else {
+        // Two groups, not seven chains at once: that would make a prime ~5% cheaper but a
+        // composite (the usual case) ~70% dearer.
+        sprp(&m, d, s, [2, 325, 9375]) && sprp(&m, d, s, [28178, 450_775, 9_780_504, 1_795_265_022])
+    }
+}
+
+/// Inputs shorter than this are tested on the calling thread.
+const BATCH_PARALLEL_MIN: usize = 1024;
+/// Numbers per parallel task.
+const BATCH_CHUNK: usize = 512;
+
+/// See [`super::is_prime_batch`].
+pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Error> {
+    if numbers.len() != out.len() {
+        return Err(Error::InvalidSize(format!(
+            "numbers has {} elements but out has {}",
+            numbers.len(),
+            out.len()
+        )));
+    }
+    let serial = |numbers: &[u64], out: &mut [bool]| {
+        for (o, &n) in out.iter_mut().zip(numbers) {
+            *o = is_prime(n);
+        }
+    };
+    if numbers.len() < BATCH_PARALLEL_MIN {
+        serial(numbers, out);
+        return Ok(());
+    }
+    pool::install(|threads| {
+        pool::for_each_chunk_mut(threads, out, BATCH_CHUNK, |k, out| {
+            let start = k * BATCH_CHUNK;
+            serial(&numbers[start..start + out.len()], out);
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests;
