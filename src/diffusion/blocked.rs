@@ -1,67 +1,72 @@
 //! Temporal blocking for [`super::run`]: several steps per pass over the grid.
 //!
 //! A pass reads `src` once and writes `dst` once for `t` steps. The grid is cut into horizontal
-//! bands, one task each. A band sweeps its rows top to bottom as a wavefront: when input row `f`
-//! arrives, level 1 (one step on) computes row `f-1`, level 2 row `f-2`, ..., level `t` row `f-t`,
-//! which goes to `dst`. Each intermediate level keeps only its last three rows in a small ring
-//! buffer, so the working set stays in L2 and memory sees one read and one write per `t` steps.
+//! bands (one task each) and each band into column strips. A strip is swept top to bottom as a
+//! wavefront: when input row `f` arrives, level 1 (one step on) computes row `f-1`, level 2 row
+//! `f-2`, ..., level `t` row `f-t`, which goes to `dst`. Each level keeps only its last three rows
+//! of the strip in a ring buffer, small enough for L1, so memory (and L2) see one read and one
+//! write of the grid per `t` steps.
 //!
-//! Bands overlap (ghost zones): to produce rows `r0..r1` after `t` steps, level `k` computes rows
-//! `r0-(t-k)..r1+(t-k)` (wrapped for periodic grids, clipped at fixed edges), so bands never need
-//! each other's intermediate rows. Every cell is the same row-kernel operation on the same inputs
-//! as step-by-step evolution, so results are bit-identical to it.
+//! Tiles overlap (ghost zones): to produce rows `r0..r1` and columns `c0..c1` after `t` steps,
+//! level `k` computes rows `r0-(t-k)..r1+(t-k)` and columns `c0-(t-k)..c1+(t-k)` (wrapped when
+//! periodic, clipped at fixed edges), so tiles never need each other's intermediate values. Every
+//! cell is the same operation on the same inputs as in step-by-step evolution, so results are
+//! bit-identical to it.
 
 use super::stencil::RowKernel;
 use super::{copy_parallel, output_kernel, Boundary};
 use crate::isa::Isa;
 use crate::pool;
+use std::ops::Range;
 
-/// Bytes of ring buffer per band: half of a 2 MiB L2, leaving room for the input rows.
-const RING_BYTES: usize = 1 << 20;
-/// Steps per pass at most: beyond this the memory traffic saved no longer shows.
-const MAX_STEPS_PER_PASS: usize = 16;
-/// Grids with fewer bytes (both buffers) stay cached between full steps; blocking only adds work.
-const MIN_GRID_BYTES: usize = 512 << 10;
+/// Bytes of ring buffer per band: most of a 48 KiB L1d, leaving room for the rows streaming by.
+const RING_BYTES: usize = 36 << 10;
+/// Steps per pass: enough to make a pass compute-bound rather than memory-bound.
+const STEPS_PER_PASS: usize = 8;
+/// Grids with fewer bytes (both buffers) stay in L1/L2 between full steps: blocking only adds work.
+const MIN_GRID_BYTES: usize = 256 << 10;
 
-/// How a run is cut: steps per pass and row bands per pass.
+/// How a run is cut: steps per pass, row bands (tasks) and the widest column strip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Plan {
     rows: usize,
     cols: usize,
     steps_per_pass: usize,
     bands: usize,
+    strip_cols: usize,
 }
 
 impl Plan {
     /// The blocking for a `rows x cols` grid on `threads` workers, or `None` when plain
-    /// step-by-step evolution is as good (small grids, rows too long for a ring in L2).
+    /// step-by-step evolution is as good (grids that stay cached, or too few rows per band).
     pub(super) fn new(rows: usize, cols: usize, threads: usize) -> Option<Plan> {
         if 2 * rows * cols * std::mem::size_of::<f64>() < MIN_GRID_BYTES {
             return None;
         }
         let bands = threads.max(1).min(rows);
         // The ghost rows a band recomputes are about (t-1)/band_rows of its work: keep it small.
-        let by_overlap = rows / bands / 8;
-        let by_cache = 1 + RING_BYTES / (3 * cols * std::mem::size_of::<f64>());
-        Plan::with(rows, cols, by_overlap.min(by_cache).min(MAX_STEPS_PER_PASS), bands)
+        let t = STEPS_PER_PASS.min(rows / bands / 8);
+        let strip_cols = (RING_BYTES / (3 * t.max(1) * std::mem::size_of::<f64>())).saturating_sub(2 * t);
+        Plan::with(rows, cols, t, bands, strip_cols)
     }
 
-    /// A plan with the given steps per pass and bands, or `None` if that is not blocking.
-    pub(super) fn with(rows: usize, cols: usize, steps_per_pass: usize, bands: usize) -> Option<Plan> {
-        (steps_per_pass >= 2 && bands >= 1 && bands <= rows).then_some(Plan { rows, cols, steps_per_pass, bands })
+    /// A plan with the given parameters, or `None` if that is not blocking.
+    pub(super) fn with(rows: usize, cols: usize, steps_per_pass: usize, bands: usize, strip_cols: usize) -> Option<Plan> {
+        let valid = steps_per_pass >= 2 && (1..=rows).contains(&bands) && strip_cols >= 1;
+        valid.then_some(Plan { rows, cols, steps_per_pass, bands, strip_cols: strip_cols.min(cols) })
     }
 
     /// `steps` steps from `grid`, ping-ponging with `scratch`; the result ends in `grid`.
-    /// Runs on `self.bands` tasks (on the pool when called inside `pool::install`).
+    /// Runs `self.bands` tasks (on the pool when called inside `pool::install`).
     pub(super) fn run(self, isa: Isa, grid: &mut [f64], scratch: &mut [f64], ddt: f64, boundary: Boundary, steps: u64) {
-        let Plan { rows, cols, steps_per_pass, bands } = self;
-        let threads = bands;
-        let ring_kernel = RowKernel::new(isa, false);
-        let out_kernel = output_kernel(isa, grid.len());
-        let ring_len = (steps_per_pass - 1) * 3 * cols;
+        let Plan { rows, cols, steps_per_pass, bands, strip_cols } = self;
+        let kernels = (RowKernel::new(isa, false), output_kernel(isa, grid.len()));
+        let ring_len = steps_per_pass * 3 * (strip_cols + 2 * steps_per_pass);
         let mut rings = vec![0.0; bands * ring_len];
-        // Band k produces rows band_start(k)..band_start(k+1): sizes differ by at most one row.
+        // Band k produces rows band_start(k)..band_start(k+1), strip s columns strip_start(s)..:
+        // sizes differ by at most one.
         let band_start = |k: usize| k * rows / bands;
+        let strips = cols.div_ceil(strip_cols);
         let (mut src, mut dst) = (&mut *grid, &mut *scratch);
         let mut remaining = steps;
         while remaining > 0 {
@@ -69,87 +74,123 @@ impl Plan {
             let src_ro: &[f64] = src;
             let mut tasks: Vec<(usize, &mut [f64], &mut [f64])> = Vec::with_capacity(bands);
             let mut rest: &mut [f64] = dst;
-            for (k, ring) in rings.chunks_exact_mut(ring_len.max(1)).take(bands).enumerate() {
+            for (k, ring) in rings.chunks_exact_mut(ring_len).enumerate() {
                 let (band, tail) = rest.split_at_mut((band_start(k + 1) - band_start(k)) * cols);
                 tasks.push((band_start(k), band, ring));
                 rest = tail;
             }
-            pool::for_each_chunk_mut(threads, &mut tasks, 1, |_, task| {
+            pool::for_each_chunk_mut(bands, &mut tasks, 1, |_, task| {
                 let (r0, ref mut out, ref mut ring) = task[0];
-                let band = Band { src: src_ro, rows, cols, ddt, boundary, t };
-                band.sweep(ring_kernel, out_kernel, r0, out, ring);
+                let pass = Pass { src: src_ro, rows, cols, ddt, boundary, t, kernels };
+                for s in 0..strips {
+                    pass.sweep(r0, s * cols / strips..(s + 1) * cols / strips, out, ring);
+                }
+                kernels.1.finish();
             });
             std::mem::swap(&mut src, &mut dst);
             remaining -= t as u64;
         }
         // After the last swap `src` holds the newest state; it is `scratch` for an odd pass count.
         if steps.div_ceil(steps_per_pass as u64) % 2 == 1 {
-            copy_parallel(src, dst, threads);
+            copy_parallel(src, dst, bands);
         }
     }
 }
 
-/// One pass of `t` steps over one band, reading the whole `src` grid.
-struct Band<'a> {
+/// One pass of `t` steps, reading the whole `src` grid.
+struct Pass<'a> {
     src: &'a [f64],
     rows: usize,
     cols: usize,
     ddt: f64,
     boundary: Boundary,
     t: usize,
+    /// For the ring buffers, and for the output.
+    kernels: (RowKernel, RowKernel),
 }
 
-impl Band<'_> {
-    /// The rows level `level` computes (virtual indices: may lie outside `0..rows` when periodic).
-    fn level_range(&self, level: usize, r0: isize, r1: isize) -> (isize, isize) {
+impl Pass<'_> {
+    /// The part of `want` level `level` computes along an axis of `len` cells (virtual
+    /// indices, outside `0..len` when periodic).
+    fn level_range(&self, level: usize, want: &Range<isize>, len: usize) -> Range<isize> {
         let halo = (self.t - level) as isize;
         match self.boundary {
-            Boundary::Periodic => (r0 - halo, r1 + halo),
-            Boundary::Fixed => ((r0 - halo).max(0), (r1 + halo).min(self.rows as isize)),
+            Boundary::Periodic => want.start - halo..want.end + halo,
+            Boundary::Fixed => (want.start - halo).max(0)..(want.end + halo).min(len as isize),
         }
     }
 
-    /// Rows `r0..r0 + out.len()/cols` after `t` steps into `out`; `ring` holds at least
-    /// `3 * (t-1) * cols` cells (its contents are ignored).
-    fn sweep(&self, ring_kernel: RowKernel, out_kernel: RowKernel, r0: usize, out: &mut [f64], ring: &mut [f64]) {
+    /// Rows `r0..r0 + out.len()/cols`, columns `strip`, after `t` steps into `out` (the band's
+    /// rows of the output grid). `ring` holds at least `3 * t * (strip.len() + 2t)` cells.
+    fn sweep(&self, r0: usize, strip: Range<usize>, out: &mut [f64], ring: &mut [f64]) {
         let (rows, cols, t) = (self.rows, self.cols, self.t);
         let fixed = self.boundary == Boundary::Fixed;
-        let (r0, r1) = (r0 as isize, (r0 + out.len() / cols) as isize);
-        // Ring of level L (1..t-1) at ring[(L-1)*3*cols..]; virtual row v in slot v mod 3.
-        let level_len = 3 * cols;
-        let slot = |v: isize| v.rem_euclid(3) as usize * cols;
-        let src_row = |v: isize| {
-            let i = v.rem_euclid(rows as isize) as usize;
-            &self.src[i * cols..(i + 1) * cols]
+        let want_rows = r0 as isize..(r0 + out.len() / cols) as isize;
+        let want_cols = strip.start as isize..strip.end as isize;
+        // Level L's three rows at ring[L*3*w..]; virtual row v in slot v mod 3, virtual column c
+        // at offset c - first_col.
+        let all_cols = self.level_range(0, &want_cols, cols);
+        let (first_col, w) = (all_cols.start, all_cols.len());
+        let slot = |v: isize| v.rem_euclid(3) as usize * w;
+        let front_span = |l: usize| {
+            let r = self.level_range(l, &want_rows, rows);
+            r.start + l as isize..r.end + l as isize
         };
-        // Front f: the step at which level L computes row f - L; a front may have idle levels.
-        let first_front = (1..=t).map(|l| self.level_range(l, r0, r1).0 + l as isize).min().unwrap_or(0);
-        let last_front = (1..=t).map(|l| self.level_range(l, r0, r1).1 + l as isize).max().unwrap_or(0);
-        for front in first_front..last_front {
+        let fronts = front_span(0).start..front_span(t).end;
+        for front in fronts {
+            if self.level_range(0, &want_rows, rows).contains(&front) {
+                self.gather(front, all_cols.clone(), &mut ring[slot(front)..][..w]);
+            }
             for level in 1..=t {
                 let j = front - level as isize;
-                let (lo, hi) = self.level_range(level, r0, r1);
-                if j < lo || j >= hi {
+                if !self.level_range(level, &want_rows, rows).contains(&j) {
                     continue;
                 }
-                let (below, this) = ring.split_at_mut((level - 1) * level_len);
-                let prev = |v: isize| match level {
-                    1 => src_row(v),
-                    _ => &below[(level - 2) * level_len + slot(v)..][..cols],
-                };
-                let (kernel, dst) = if level == t {
-                    (out_kernel, &mut out[(j - r0) as usize * cols..][..cols])
+                let (below, this) = ring.split_at_mut(level * 3 * w);
+                let prev = |v: isize| &below[(level - 1) * 3 * w + slot(v)..][..w];
+                // The output row and the virtual column at its index 0.
+                let (kernel, dst, base) = if level == t {
+                    (self.kernels.1, &mut out[(j - want_rows.start) as usize * cols..][..cols], 0)
                 } else {
-                    (ring_kernel, &mut this[slot(j)..][..cols])
+                    (self.kernels.0, &mut this[slot(j)..][..w], first_col)
                 };
-                // Same rule as `update_rows`: fixed edge rows (all rows of a thin grid) are copied.
+                let span = self.level_range(level, &want_cols, cols);
+                let at = |c: isize, base: isize| (c - base) as usize;
                 if fixed && (j == 0 || j == rows as isize - 1 || cols < 3) {
-                    dst.copy_from_slice(prev(j));
-                } else {
-                    kernel.row(prev(j - 1), prev(j), prev(j + 1), dst, self.ddt, self.boundary);
+                    // Same rule as `update_rows`: fixed edge rows (all rows of a thin grid) are copied.
+                    dst[at(span.start, base)..at(span.end, base)]
+                        .copy_from_slice(&prev(j)[at(span.start, first_col)..at(span.end, first_col)]);
+                    continue;
+                }
+                let (mut lo, mut hi) = (span.start, span.end);
+                if fixed && lo == 0 {
+                    dst[at(0, base)] = prev(j)[at(0, first_col)];
+                    lo = 1;
+                }
+                if fixed && hi == cols as isize {
+                    dst[at(hi - 1, base)] = prev(j)[at(hi - 1, first_col)];
+                    hi -= 1;
+                }
+                if lo < hi {
+                    let input = |v: isize| &prev(v)[at(lo - 1, first_col)..at(hi + 1, first_col)];
+                    kernel.interior(input(j - 1), input(j), input(j + 1), &mut dst[at(lo, base)..at(hi, base)], self.ddt);
                 }
             }
         }
-        out_kernel.finish();
+    }
+
+    /// Level 0: virtual row `v`, virtual columns `span`, from `src` (wrapping) into `row`.
+    fn gather(&self, v: isize, span: Range<isize>, row: &mut [f64]) {
+        let cols = self.cols as isize;
+        let i = v.rem_euclid(self.rows as isize) as usize;
+        let src_row = &self.src[i * self.cols..(i + 1) * self.cols];
+        let mut c = span.start;
+        while c < span.end {
+            let from = c.rem_euclid(cols);
+            let run = (span.end - c).min(cols - from);
+            let at = (c - span.start) as usize;
+            row[at..at + run as usize].copy_from_slice(&src_row[from as usize..(from + run) as usize]);
+            c += run;
+        }
     }
 }

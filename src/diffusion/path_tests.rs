@@ -87,13 +87,15 @@ fn blocked_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_count
                 let want = reference_run(&start, rows, cols, 0.1, boundary, steps);
                 for steps_per_pass in [2, 3, 5, 16] {
                     for bands in [1, 2, 3, 5].into_iter().filter(|&b| b <= rows) {
-                        let plan = Plan::with(rows, cols, steps_per_pass, bands).unwrap();
-                        for isa in Isa::supported() {
-                            let got = blocked_run(isa, &start, rows, cols, plan, boundary, steps);
-                            assert!(
-                                same_bits(&got, &want),
-                                "{isa:?} {rows}x{cols} {boundary:?} {steps} steps, {steps_per_pass} per pass, {bands} bands"
-                            );
+                        for strip_cols in [1, 2, 5, 24, 1000] {
+                            let plan = Plan::with(rows, cols, steps_per_pass, bands, strip_cols).unwrap();
+                            for isa in Isa::supported() {
+                                let got = blocked_run(isa, &start, rows, cols, plan, boundary, steps);
+                                assert!(
+                                    same_bits(&got, &want),
+                                    "{isa:?} {rows}x{cols} {boundary:?} {steps} steps, {plan:?}"
+                                );
+                            }
                         }
                     }
                 }
@@ -131,14 +133,14 @@ proptest! {
     #[test]
     fn random_blocked_runs_match_reference(
         rows in 1usize..50, cols in 1usize..50, steps in 1u64..40, steps_per_pass in 2usize..12,
-        bands in 1usize..5, seed in 0u64..1000, periodic in any::<bool>(), isa_index in 0usize..3,
+        bands in 1usize..5, strip_cols in 1usize..60, seed in 0u64..1000, periodic in any::<bool>(), isa_index in 0usize..3,
     ) {
         let boundary = if periodic { Boundary::Periodic } else { Boundary::Fixed };
         let isas = Isa::supported();
         let isa = isas[isa_index % isas.len()];
         let start: Vec<f64> = (0..rows * cols).map(|k| ((k as f64 + seed as f64 * 0.37) * 0.754_877_666).fract()).collect();
         let want = reference_run(&start, rows, cols, 0.1, boundary, steps);
-        let plan = Plan::with(rows, cols, steps_per_pass, bands.min(rows)).unwrap();
+        let plan = Plan::with(rows, cols, steps_per_pass, bands.min(rows), strip_cols).unwrap();
         let got = blocked_run(isa, &start, rows, cols, plan, boundary, steps);
         prop_assert!(same_bits(&got, &want));
     }

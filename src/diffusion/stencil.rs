@@ -45,7 +45,7 @@ impl RowKernel {
         let n = out.len();
         let (up, mid, down) = (&up[..n], &mid[..n], &down[..n]);
         if n >= 3 {
-            self.interior(up, mid, down, out, ddt);
+            self.interior(up, mid, down, &mut out[1..n - 1], ddt);
         }
         match boundary {
             Boundary::Fixed => {
@@ -62,15 +62,16 @@ impl RowKernel {
         }
     }
 
-    /// Columns `1..n-1` of one row; all four slices have the same length `n >= 3`.
+    /// Cells `1..n-1` of one row into `out[0..n-2]`: `up`, `mid`, `down` have length `n >= 3`
+    /// and `out` length `n-2`. Columns never wrap here: the caller handles the row's edges.
     #[inline]
-    fn interior(self, up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], ddt: f64) {
+    pub(super) fn interior(self, up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], ddt: f64) {
         match self.isa {
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `new` checked that the CPU supports AVX2 and FMA; the slices have equal lengths.
+            // SAFETY: `new` checked that the CPU supports AVX2 and FMA.
             Isa::Avx2 => unsafe { avx2::interior(up, mid, down, out, ddt, self.streaming) },
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `new` checked that the CPU supports the AVX-512 set; the slices have equal lengths.
+            // SAFETY: `new` checked that the CPU supports the AVX-512 set.
             Isa::Avx512 => unsafe { avx512::interior(up, mid, down, out, ddt, self.streaming) },
             _ => scalar::interior(up, mid, down, out, ddt),
         }
