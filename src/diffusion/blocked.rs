@@ -63,7 +63,7 @@ impl Plan {
     pub(super) fn run(self, isa: Isa, grid: &mut [f64], scratch: &mut [f64], ddt: f64, boundary: Boundary, steps: u64) {
         let Plan { rows, cols, steps_per_pass, bands, strip_cols } = self;
         let kernels = (RowKernel::new(isa, false), output_kernel(isa, grid.len()));
-        let ring_len = steps_per_pass * 3 * (strip_cols + 2 * steps_per_pass);
+        let ring_len = steps_per_pass * 3 * row_stride(strip_cols + 2 * steps_per_pass);
         let mut rings = vec![0.0; bands * ring_len];
         // Band k produces rows band_start(k)..band_start(k+1), strip s columns strip_start(s)..:
         // sizes differ by at most one.
@@ -99,6 +99,12 @@ impl Plan {
     }
 }
 
+/// Cells from one ring row to the next: whole cache lines plus one, so that rows of power-of-two
+/// widths (the book's 512) do not all map to the same L1 sets (4 KiB aliasing).
+fn row_stride(w: usize) -> usize {
+    w.next_multiple_of(8) + 8
+}
+
 /// One pass of `t` steps, reading the whole `src` grid.
 struct Pass<'a> {
     src: &'a [f64],
@@ -123,7 +129,7 @@ impl Pass<'_> {
     }
 
     /// Rows `r0..r0 + out.len()/cols`, columns `strip`, after `t` steps into `out` (the band's
-    /// rows of the output grid). `ring` holds at least `3 * t * (strip.len() + 2t)` cells.
+    /// rows of the output grid). `ring` holds at least `3 * t * row_stride(strip.len() + 2t)` cells.
     fn sweep(&self, r0: usize, strip: Range<usize>, out: &mut [f64], ring: &mut [f64]) {
         let (rows, cols, t) = (self.rows, self.cols, self.t);
         let fixed = self.boundary == Boundary::Fixed;
@@ -133,7 +139,8 @@ impl Pass<'_> {
         // at offset c - first_col.
         let all_cols = self.level_range(0, &want_cols, cols);
         let (first_col, w) = (all_cols.start, all_cols.len());
-        let slot = |v: isize| v.rem_euclid(3) as usize * w;
+        let stride = row_stride(w);
+        let slot = |v: isize| v.rem_euclid(3) as usize * stride;
         let front_span = |l: usize| {
             let r = self.level_range(l, &want_rows, rows);
             r.start + l as isize..r.end + l as isize
@@ -154,10 +161,10 @@ impl Pass<'_> {
                 if !self.level_range(level, &want_rows, rows).contains(&j) {
                     continue;
                 }
-                let (below, this) = ring.split_at_mut(level * 3 * w);
+                let (below, this) = ring.split_at_mut(level * 3 * stride);
                 let prev = |v: isize| match level {
                     1 if !gathered => src_rows(v),
-                    _ => &below[(level - 1) * 3 * w + slot(v)..][..w],
+                    _ => &below[(level - 1) * 3 * stride + slot(v)..][..w],
                 };
                 // The output row and the virtual column at its index 0.
                 let (kernel, dst, base) = if level == t {
