@@ -53,7 +53,8 @@ impl Plan {
     }
 
     /// A plan with the given parameters, or `None` if that is not blocking.
-    pub(super) fn with(rows: usize, cols: usize, steps_per_pass: usize, bands: usize, strip_cols: usize) -> Option<Plan> {
+    pub(super) fn with(rows: usize, cols: usize, steps_per_pass: usize, bands: usize, strip_cols: usize)
+        -> Option<Plan> {
         let valid = steps_per_pass >= 2 && (1..=rows).contains(&bands) && strip_cols >= 1;
         valid.then_some(Plan { rows, cols, steps_per_pass, bands, strip_cols: strip_cols.min(cols) })
     }
@@ -191,7 +192,8 @@ impl Pass<'_> {
                 }
                 if lo < hi {
                     let input = |v: isize| &prev(v)[at(lo - 1, first_col)..at(hi + 1, first_col)];
-                    kernel.interior(input(j - 1), input(j), input(j + 1), &mut dst[at(lo, base)..at(hi, base)], self.ddt);
+                    let cells = &mut dst[at(lo, base)..at(hi, base)];
+                    kernel.interior(input(j - 1), input(j), input(j + 1), cells, self.ddt);
                 }
             }
         }

@@ -95,7 +95,15 @@ pub fn evolve(
 }
 
 /// [`evolve`] on a given path, with checked sizes and `ddt = d*dt`.
-fn evolve_on(isa: Isa, input: &[f64], out: &mut [f64], rows: usize, cols: usize, ddt: f64, boundary: Boundary) -> Result<(), Error> {
+fn evolve_on(
+    isa: Isa,
+    input: &[f64],
+    out: &mut [f64],
+    rows: usize,
+    cols: usize,
+    ddt: f64,
+    boundary: Boundary,
+) -> Result<(), Error> {
     let kernel = output_kernel(isa, input.len());
     if input.len() < PARALLEL_MIN_CELLS {
         step(kernel, input, out, rows, cols, ddt, boundary, 1);
