@@ -26,6 +26,8 @@ pub(super) struct RowKernel {
     isa: Isa,
     /// Non-temporal stores: for outputs too large to stay cached, they skip reading each output
     /// line before overwriting it (a third of a step's memory traffic). Call [`Self::finish`].
+    /// Only the x86-64 paths stream.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     streaming: bool,
 }
 
