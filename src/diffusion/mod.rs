@@ -5,9 +5,12 @@
 //! The scheme is stable for `d*dt <= 0.25` (unit grid spacing); outside that it is computed as
 //! asked and grows without bound, like the book's.
 
+mod blocked;
 mod stencil;
 
+use crate::isa::{self, Isa};
 use crate::{pool, Error};
+use stencil::RowKernel;
 
 /// What happens at the grid's edges.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +24,15 @@ pub enum Boundary {
 
 /// Grids with fewer cells than this run on the calling thread: waking workers costs more.
 const PARALLEL_MIN_CELLS: usize = 1 << 15;
+
+/// Outputs at least this large are written with streaming (non-temporal) stores: they cannot stay
+/// cached for the next step anyway, and streaming saves reading each output line before writing it.
+const STREAMING_MIN_BYTES: usize = 32 << 20;
+
+/// The row kernel for one step's output of `cells` cells on path `isa`.
+fn output_kernel(isa: Isa, cells: usize) -> RowKernel {
+    RowKernel::new(isa, cells * std::mem::size_of::<f64>() >= STREAMING_MIN_BYTES)
+}
 
 /// Check dimensions and coefficients; returns the cell count.
 pub(crate) fn check_grid(rows: usize, cols: usize, d: f64, dt: f64) -> Result<usize, Error> {
@@ -47,12 +59,22 @@ fn check_len(name: &str, len: usize, cells: usize) -> Result<(), Error> {
 }
 
 /// One step into `out`, split into row chunks across `threads` workers (or serial).
-fn step(input: &[f64], out: &mut [f64], rows: usize, cols: usize, ddt: f64, boundary: Boundary, threads: usize) {
+#[allow(clippy::too_many_arguments)]
+fn step(
+    kernel: RowKernel,
+    input: &[f64],
+    out: &mut [f64],
+    rows: usize,
+    cols: usize,
+    ddt: f64,
+    boundary: Boundary,
+    threads: usize,
+) {
     let threads = if input.len() < PARALLEL_MIN_CELLS { 1 } else { threads };
     // A few chunks per thread lets rayon balance uneven progress without per-row overhead.
     let rows_per_chunk = rows.div_ceil(threads * 4).max(1);
     pool::for_each_chunk_mut(threads, out, rows_per_chunk * cols, |k, chunk| {
-        stencil::update_rows(input, chunk, k * rows_per_chunk, rows, cols, ddt, boundary);
+        stencil::update_rows(kernel, input, chunk, k * rows_per_chunk, rows, cols, ddt, boundary);
     });
 }
 
@@ -69,12 +91,25 @@ pub fn evolve(
     let cells = check_grid(rows, cols, d, dt)?;
     check_len("input", input.len(), cells)?;
     check_len("output", out.len(), cells)?;
-    let ddt = d * dt;
-    if cells < PARALLEL_MIN_CELLS {
-        step(input, out, rows, cols, ddt, boundary, 1);
+    evolve_on(isa::active(), input, out, rows, cols, d * dt, boundary)
+}
+
+/// [`evolve`] on a given path, with checked sizes and `ddt = d*dt`.
+fn evolve_on(
+    isa: Isa,
+    input: &[f64],
+    out: &mut [f64],
+    rows: usize,
+    cols: usize,
+    ddt: f64,
+    boundary: Boundary,
+) -> Result<(), Error> {
+    let kernel = output_kernel(isa, input.len());
+    if input.len() < PARALLEL_MIN_CELLS {
+        step(kernel, input, out, rows, cols, ddt, boundary, 1);
         return Ok(());
     }
-    pool::install(|threads| step(input, out, rows, cols, ddt, boundary, threads))
+    pool::install(|threads| step(kernel, input, out, rows, cols, ddt, boundary, threads))
 }
 
 /// `steps` explicit steps, ping-ponging between `grid` and `scratch`; the result is left in
@@ -97,16 +132,27 @@ pub fn run(
     if steps == 0 {
         return Ok(());
     }
-    let ddt = d * dt;
-    let mut all_steps = |threads: usize| {
-        let (mut src, mut dst) = (&mut *grid, &mut *scratch);
-        for _ in 0..steps {
-            step(src, dst, rows, cols, ddt, boundary, threads);
-            std::mem::swap(&mut src, &mut dst);
-        }
-        // After the last swap `src` holds the newest state; it is `scratch` for odd step counts.
-        if steps % 2 == 1 {
-            dst.copy_from_slice(src);
+    run_on(isa::active(), grid, scratch, rows, cols, d * dt, boundary, steps)
+}
+
+/// [`run`] on a given path, with checked sizes, `ddt = d*dt` and `steps > 0`.
+#[allow(clippy::too_many_arguments)]
+fn run_on(
+    isa: Isa,
+    grid: &mut [f64],
+    scratch: &mut [f64],
+    rows: usize,
+    cols: usize,
+    ddt: f64,
+    boundary: Boundary,
+    steps: u64,
+) -> Result<(), Error> {
+    let cells = grid.len();
+    let mut all_steps = move |threads: usize| {
+        let threads = if cells < PARALLEL_MIN_CELLS { 1 } else { threads };
+        match blocked::Plan::new(rows, cols, threads) {
+            Some(plan) => plan.run(isa, grid, scratch, ddt, boundary, steps),
+            None => run_stepwise(isa, grid, scratch, rows, cols, ddt, boundary, steps, threads),
         }
     };
     if cells < PARALLEL_MIN_CELLS {
@@ -116,5 +162,38 @@ pub fn run(
     pool::install(all_steps)
 }
 
+/// One full-grid step after another, ping-ponging; the result ends in `grid`.
+#[allow(clippy::too_many_arguments)]
+fn run_stepwise(
+    isa: Isa,
+    grid: &mut [f64],
+    scratch: &mut [f64],
+    rows: usize,
+    cols: usize,
+    ddt: f64,
+    boundary: Boundary,
+    steps: u64,
+    threads: usize,
+) {
+    let kernel = output_kernel(isa, grid.len());
+    let (mut src, mut dst) = (&mut *grid, &mut *scratch);
+    for _ in 0..steps {
+        step(kernel, src, dst, rows, cols, ddt, boundary, threads);
+        std::mem::swap(&mut src, &mut dst);
+    }
+    // After the last swap `src` holds the newest state; it is `scratch` for odd step counts.
+    if steps % 2 == 1 {
+        copy_parallel(src, dst, threads);
+    }
+}
+
+/// `dst.copy_from_slice(src)`, split across `threads` workers.
+fn copy_parallel(src: &[f64], dst: &mut [f64], threads: usize) {
+    let chunk = src.len().div_ceil(threads).max(1);
+    pool::for_each_chunk_mut(threads, dst, chunk, |k, part| part.copy_from_slice(&src[k * chunk..][..part.len()]));
+}
+
+#[cfg(test)]
+mod path_tests;
 #[cfg(test)]
 mod tests;

@@ -1,48 +1,99 @@
-//! Row kernels of the explicit 5-point diffusion step.
+//! Row kernels of the explicit 5-point diffusion step, one implementation per [`Isa`].
 //!
-//! Every cell is computed as `mid + ddt*(down + up + right + left - 4*mid)`, in that order, so the
-//! result is bit-identical to the book's C loop (`D*dt*lap` with `ddt = D*dt` computed once).
+//! Every cell is computed as `mid + ddt*(down + up + right + left - 4*mid)`, in that order and
+//! with separate multiplies and adds (no fused multiply-add), so every path is bit-identical to
+//! the book's C loop (`D*dt*lap` with `ddt = D*dt` computed once).
+
+mod scalar;
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 
 use super::Boundary;
+use crate::isa::Isa;
 
-/// One interior cell; argument order fixes the summation order.
+/// One cell; argument order fixes the summation order. Every path's scalar heads and tails use it.
 #[inline(always)]
-fn cell(mid: f64, up: f64, down: f64, left: f64, right: f64, ddt: f64) -> f64 {
+pub(super) fn cell(mid: f64, up: f64, down: f64, left: f64, right: f64, ddt: f64) -> f64 {
     mid + ddt * (down + up + right + left - 4.0 * mid)
 }
 
-/// Update one row from its neighbours `up` and `down` (all of length `out.len()`).
-///
-/// Columns `1..n-1` never wrap, and are written as one branch-free loop the compiler vectorises.
-/// The two edge columns are copied (fixed) or wrap around (periodic).
-pub(super) fn update_row(up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], ddt: f64, boundary: Boundary) {
-    let n = out.len();
-    let (up, mid, down) = (&up[..n], &mid[..n], &down[..n]);
-    if n >= 3 {
-        // Slicing to the same length lets LLVM drop the bounds checks inside the loop.
-        let (left, centre, right) = (&mid[..n - 2], &mid[1..n - 1], &mid[2..]);
-        let (up_i, down_i) = (&up[1..n - 1], &down[1..n - 1]);
-        for (k, o) in out[1..n - 1].iter_mut().enumerate() {
-            *o = cell(centre[k], up_i[k], down_i[k], left[k], right[k], ddt);
+/// How rows are computed: the instruction-set path, and whether outputs bypass the caches.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct RowKernel {
+    isa: Isa,
+    /// Non-temporal stores: for outputs too large to stay cached, they skip reading each output
+    /// line before overwriting it (a third of a step's memory traffic). Call [`Self::finish`].
+    /// Only the x86-64 paths stream.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    streaming: bool,
+}
+
+impl RowKernel {
+    /// A kernel for `isa`, which must be supported by this CPU (checked: the SIMD paths rely on it).
+    pub(super) fn new(isa: Isa, streaming: bool) -> RowKernel {
+        assert!(isa.is_supported(), "{isa:?} is not supported by this CPU");
+        RowKernel { isa, streaming: streaming && isa != Isa::Scalar }
+    }
+
+    /// Update one row from its neighbours `up` and `down` (each at least `out.len()` long).
+    ///
+    /// Columns `1..n-1` never wrap and go to the ISA's interior loop; the two edge columns are
+    /// copied (fixed) or wrap around (periodic).
+    #[inline]
+    pub(super) fn row(self, up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], ddt: f64, boundary: Boundary) {
+        let n = out.len();
+        let (up, mid, down) = (&up[..n], &mid[..n], &down[..n]);
+        if n >= 3 {
+            self.interior(up, mid, down, &mut out[1..n - 1], ddt);
+        }
+        match boundary {
+            Boundary::Fixed => {
+                out[0] = mid[0];
+                out[n - 1] = mid[n - 1];
+            }
+            Boundary::Periodic => {
+                // Modular neighbours also cover n = 1 (a cell is its own neighbour) and n = 2.
+                for j in [0, n - 1] {
+                    let (left, right) = (mid[(j + n - 1) % n], mid[(j + 1) % n]);
+                    out[j] = cell(mid[j], up[j], down[j], left, right, ddt);
+                }
+            }
         }
     }
-    match boundary {
-        Boundary::Fixed => {
-            out[0] = mid[0];
-            out[n - 1] = mid[n - 1];
+
+    /// Cells `1..n-1` of one row into `out[0..n-2]`: `up`, `mid`, `down` have length `n >= 3`
+    /// and `out` length `n-2`. Columns never wrap here: the caller handles the row's edges.
+    #[inline]
+    pub(super) fn interior(self, up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], ddt: f64) {
+        match self.isa {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `new` checked that the CPU supports AVX2 and FMA.
+            Isa::Avx2 => unsafe { avx2::interior(up, mid, down, out, ddt, self.streaming) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `new` checked that the CPU supports the AVX-512 set.
+            Isa::Avx512 => unsafe { avx512::interior(up, mid, down, out, ddt, self.streaming) },
+            _ => scalar::interior(up, mid, down, out, ddt),
         }
-        Boundary::Periodic => {
-            // Modular neighbours also cover n = 1 (a cell is its own neighbour) and n = 2.
-            for j in [0, n - 1] {
-                let (left, right) = (mid[(j + n - 1) % n], mid[(j + 1) % n]);
-                out[j] = cell(mid[j], up[j], down[j], left, right, ddt);
-            }
+    }
+
+    /// Order this thread's streaming stores before whatever follows (other threads reading the
+    /// output); a no-op without streaming. Call once after the last row of a batch.
+    pub(super) fn finish(self) {
+        #[cfg(target_arch = "x86_64")]
+        if self.streaming {
+            // SAFETY: SSE (and so sfence) is part of the x86-64 baseline.
+            unsafe { std::arch::x86_64::_mm_sfence() };
         }
     }
 }
 
 /// Compute rows `first_row..first_row + out.len()/cols` of one step into `out`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn update_rows(
+    kernel: RowKernel,
     input: &[f64],
     out: &mut [f64],
     first_row: usize,
@@ -56,11 +107,12 @@ pub(super) fn update_rows(
         let i = first_row + k;
         match boundary {
             Boundary::Fixed if i == 0 || i == rows - 1 || cols < 3 => out_row.copy_from_slice(row(i)),
-            Boundary::Fixed => update_row(row(i - 1), row(i), row(i + 1), out_row, ddt, boundary),
+            Boundary::Fixed => kernel.row(row(i - 1), row(i), row(i + 1), out_row, ddt, boundary),
             Boundary::Periodic => {
                 let (up, down) = ((i + rows - 1) % rows, (i + 1) % rows);
-                update_row(row(up), row(i), row(down), out_row, ddt, boundary)
+                kernel.row(row(up), row(i), row(down), out_row, ddt, boundary)
             }
         }
     }
+    kernel.finish();
 }
