@@ -33,7 +33,7 @@ use crate::Error;
 ///
 /// Exact for every input: with from > 2 the answer may be composite (n = 12, from = 4 gives 4);
 /// n = 0 is divisible by everything (the answer is max(from, 2) if that is < to); n = 1 gives 0.
-/// Candidates that cannot divide n (those sharing a factor 2, 3 or 5 that n lacks) are skipped.
+/// Candidates that cannot divide n (those sharing a factor 2, 3, 5 or 7 that n lacks) are skipped.
 /// Runs serially over a short prefix, then in parallel with an atomic early-exit. Costs at most
 /// about 2 sqrt(n) divisions: above sqrt(n) the search runs over the cofactors n / d when that
 /// is shorter.

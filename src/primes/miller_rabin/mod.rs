@@ -79,7 +79,8 @@ impl Montgomery {
 /// (high * 2^64 + low) mod n, for high < n (so the quotient fits in 64 bits).
 #[inline(always)]
 fn wide_remainder(high: u64, low: u64, n: u64) -> u64 {
-    debug_assert!(high < n);
+    // A hard check: `div` with high >= n would raise a CPU fault (SIGFPE), not a panic.
+    assert!(high < n, "wide_remainder: high word must be below the modulus");
     #[cfg(target_arch = "x86_64")]
     {
         let remainder: u64;
