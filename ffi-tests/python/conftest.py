@@ -8,6 +8,9 @@ A test that does not use ``hpk`` is a collection error, so every test is counted
 """
 
 import importlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,24 @@ import pytest
 BACKENDS = ("ctypes", "cffi")
 REPO = Path(__file__).resolve().parents[2]
 HEADER = REPO / "include" / "hpkern.h"
+
+SUBPROCESS_TIMEOUT = 120
+
+
+def run_python(hpk, script: str, env: dict[str, str | None]) -> str:
+    """Run ``script`` (``{module}`` names hpk's backend module) in a new Python process whose
+    environment differs from this one by ``env`` (None unsets a variable); return its stdout."""
+    child_env = dict(os.environ)
+    for name, value in env.items():
+        child_env.pop(name, None)
+        if value is not None:
+            child_env[name] = value
+    child_env["PYTHONPATH"] = str(Path(hpk.__file__).resolve().parents[1])  # pytest's isn't inherited
+    out = subprocess.run([sys.executable, "-c", script.format(module=hpk.__name__)], env=child_env,
+                         capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
 
 _backend_of: dict[str, str] = {}
 _passed: set[str] = set()

@@ -9,14 +9,12 @@ and processes are waited for with timeouts, so a deadlock fails a test instead o
 import importlib
 import multiprocessing
 import os
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_python
 
 PRIME12 = 999_999_999_989  # the largest 12-digit prime
 SEMIPRIME = 999_983 * 1_000_003
@@ -238,15 +236,8 @@ print(first, explicit, hpk.get_num_threads(), int(hpk.julia_grid(400, 300, maxit
 def _threads_in_subprocess(hpk, value):
     """(automatic count, count after set 5, automatic again, julia checksum) in a new process
     with HPK_NUM_THREADS=value (None: unset)."""
-    package_root = str(Path(hpk.__file__).resolve().parents[1])  # pytest's pythonpath isn't inherited
-    env = {k: v for k, v in os.environ.items() if k != "HPK_NUM_THREADS"}
-    env["PYTHONPATH"] = package_root
-    if value is not None:
-        env["HPK_NUM_THREADS"] = value
-    out = subprocess.run([sys.executable, "-c", _REPORT_THREADS.format(module=hpk.__name__)],
-                         env=env, capture_output=True, text=True, timeout=TIMEOUT)
-    assert out.returncode == 0, out.stderr
-    return tuple(int(word) for word in out.stdout.split())
+    out = run_python(hpk, _REPORT_THREADS, {"HPK_NUM_THREADS": value})
+    return tuple(int(word) for word in out.split())
 
 
 def test_hpk_num_threads_sets_the_thread_count_of_a_new_process(hpk):

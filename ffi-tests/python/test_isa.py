@@ -2,12 +2,9 @@
 every path gives the same answers (Julia counts and primes exactly, diffusion bit for bit)."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-TIMEOUT = 120
+from conftest import run_python
 
 _REPORT = """
 import json, numpy as np, {module} as hpk
@@ -49,15 +46,7 @@ def _supported():
 
 
 def _report(hpk, force):
-    package_root = str(Path(hpk.__file__).resolve().parents[1])  # pytest's pythonpath isn't inherited
-    env = {k: v for k, v in os.environ.items() if k != "HPK_FORCE_ISA"}
-    env["PYTHONPATH"] = package_root
-    if force is not None:
-        env["HPK_FORCE_ISA"] = force
-    out = subprocess.run([sys.executable, "-c", _REPORT.format(module=hpk.__name__)],
-                         env=env, capture_output=True, text=True, timeout=TIMEOUT)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+    return json.loads(run_python(hpk, _REPORT, {"HPK_FORCE_ISA": force}))
 
 
 def test_every_supported_path_is_selectable_and_gives_the_same_answers(hpk):
