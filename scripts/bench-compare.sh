@@ -46,7 +46,8 @@ ldconfig -p | grep -q 'libprimesieve\.so' || apt_install "libprimesieve" libprim
     || die "pip install -r bench-compare/requirements.txt failed"
 
 # -- the compiled peers: the book's C as a shared library, the Cython extensions ----------------
-if [ ! -f "$out/libpeers.so" ] || [ bench-compare/c/peers.c -nt "$out/libpeers.so" ]; then
+if [ ! -f "$out/libpeers.so" ] || [ bench-compare/c/peers.c -nt "$out/libpeers.so" ] \
+    || [ bench-baseline/c/book_kernels.c -nt "$out/libpeers.so" ]; then
     gcc -O3 -march=native -fopenmp -shared -fPIC -Wall -o "$out/libpeers.so" bench-compare/c/peers.c -lm
 fi
 "$venv/bin/python" bench-compare/build_cython.py "$out/cython" >"$out/cython-build.log" 2>&1 \

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The serial diffusion step and trial division are bench-baseline's, compiled here with
+ * -march=native: one copy of the book's loops for both benchmarks. */
+#include "../../bench-baseline/c/book_kernels.c"
+
 /* ---- Julia: calculate_z(maxiter, zs, cs) -> output, on complex128 arrays (re, im pairs). -- */
 static inline int32_t escape_count(const double *z, const double *c, int32_t maxiter) {
     double zr = z[0], zi = z[1];
@@ -37,12 +41,7 @@ void calculate_z_omp(int32_t maxiter, const double *zs, const double *cs, int64_
 /* ---- Diffusion: ch. 7 "diffusion.c", interior cells only, row-major rows x cols. --------- */
 void evolve_serial(const double *in, double *out, int64_t rows, int64_t cols, double D,
                    double dt) {
-    for (int64_t i = 1; i < rows - 1; ++i)
-        for (int64_t j = 1; j < cols - 1; ++j) {
-            double lap = in[(i + 1) * cols + j] + in[(i - 1) * cols + j]
-                       + in[i * cols + j + 1] + in[i * cols + j - 1] - 4.0 * in[i * cols + j];
-            out[i * cols + j] = in[i * cols + j] + D * dt * lap;
-        }
+    book_evolve(in, out, (size_t)rows, (size_t)cols, D, dt);
 }
 
 void evolve_omp(const double *in, double *out, int64_t rows, int64_t cols, double D, double dt) {
@@ -56,14 +55,7 @@ void evolve_omp(const double *in, double *out, int64_t rows, int64_t cols, doubl
 }
 
 /* ---- Primes: ch. 9 check_prime, odd trial divisors up to isqrt(n). ---------------------- */
-bool check_prime_serial(uint64_t n) {
-    if (n < 2) return false;
-    if (n % 2 == 0) return n == 2;
-    uint64_t limit = (uint64_t)sqrt((double)n) + 1;
-    for (uint64_t i = 3; i < limit; i += 2)
-        if (n % i == 0) return false;
-    return true;
-}
+bool check_prime_serial(uint64_t n) { return book_check_prime(n); }
 
 /* The book's "less naive pool": small factors serially, then the rest split between threads
  * that poll a shared flag every 1000 candidates and stop once any thread found a factor. */
