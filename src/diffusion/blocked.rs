@@ -28,6 +28,11 @@ const STEPS_PER_PASS: usize = 16;
 /// Grids with fewer bytes (both buffers) stay in L1/L2 between full steps: blocking only adds work.
 const MIN_GRID_BYTES: usize = 256 << 10;
 
+/// Whether a grid of `cells` cells is too big to stay in L1/L2 between full steps.
+pub(super) fn worth_blocking(cells: usize) -> bool {
+    2 * cells * std::mem::size_of::<f64>() >= MIN_GRID_BYTES
+}
+
 /// How a run is cut: steps per pass, row bands (tasks) and the widest column strip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Plan {
@@ -42,7 +47,7 @@ impl Plan {
     /// The blocking for a `rows x cols` grid on `threads` workers, or `None` when plain
     /// step-by-step evolution is as good (grids that stay cached, or too few rows per band).
     pub(super) fn new(rows: usize, cols: usize, threads: usize) -> Option<Plan> {
-        if 2 * rows * cols * std::mem::size_of::<f64>() < MIN_GRID_BYTES {
+        if !worth_blocking(rows * cols) {
             return None;
         }
         let bands = threads.max(1).min(rows);
@@ -66,43 +71,64 @@ impl Plan {
         let kernels = (RowKernel::new(isa, false), output_kernel(isa, grid.len()));
         let ring_len = steps_per_pass * 3 * row_stride(strip_cols + 2 * steps_per_pass);
         let mut rings = vec![0.0; bands * ring_len];
-        // Band k produces rows band_start(k)..band_start(k+1), strip s columns strip_start(s)..:
-        // sizes differ by at most one.
-        let band_start = |k: usize| k * rows / bands;
+        let mut rings: Vec<&mut [f64]> = rings.chunks_exact_mut(ring_len).collect();
         let strips = cols.div_ceil(strip_cols);
-        let (mut src, mut dst) = (&mut *grid, &mut *scratch);
-        let mut remaining = steps;
-        while remaining > 0 {
-            let t = remaining.min(steps_per_pass as u64) as usize;
-            let src_ro: &[f64] = src;
-            let mut tasks: Vec<(usize, &mut [f64], &mut [f64])> = Vec::with_capacity(bands);
-            let mut rest: &mut [f64] = dst;
-            for (k, ring) in rings.chunks_exact_mut(ring_len).enumerate() {
-                let (band, tail) = rest.split_at_mut((band_start(k + 1) - band_start(k)) * cols);
-                tasks.push((band_start(k), band, ring));
-                rest = tail;
+        run_passes(grid, scratch, cols, steps, steps_per_pass, bands, |k| k * rows / bands, &mut rings, |ring, src, t, r0, out| {
+            let pass = Pass { src, rows, cols, ddt, boundary, t, kernels };
+            for s in 0..strips {
+                pass.sweep(r0, s * cols / strips..(s + 1) * cols / strips, out, ring);
             }
-            pool::for_each_chunk_mut(bands, &mut tasks, 1, |_, task| {
-                let (r0, ref mut out, ref mut ring) = task[0];
-                let pass = Pass { src: src_ro, rows, cols, ddt, boundary, t, kernels };
-                for s in 0..strips {
-                    pass.sweep(r0, s * cols / strips..(s + 1) * cols / strips, out, ring);
-                }
-                kernels.1.finish();
-            });
-            std::mem::swap(&mut src, &mut dst);
-            remaining -= t as u64;
+            kernels.1.finish();
+        });
+    }
+}
+
+/// Passes of up to `steps_per_pass` steps each, `steps` in all, ping-ponging between `grid` and
+/// `scratch`; the result ends in `grid`. A pass runs one task per element of `states` (on the
+/// pool when called inside `pool::install`): task `k` gets its state, the pass's source grid, the
+/// pass's step count and the output rows `band_start(k)..band_start(k + 1)` (first row index and
+/// the rows of the destination grid), which it must fill with the state `t` steps on.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run_passes<S: Send>(
+    grid: &mut [f64],
+    scratch: &mut [f64],
+    cols: usize,
+    steps: u64,
+    steps_per_pass: usize,
+    threads: usize,
+    band_start: impl Fn(usize) -> usize,
+    states: &mut [S],
+    task: impl Fn(&mut S, &[f64], usize, usize, &mut [f64]) + Sync,
+) {
+    let bands = states.len();
+    let (mut src, mut dst) = (&mut *grid, &mut *scratch);
+    let mut remaining = steps;
+    while remaining > 0 {
+        let t = remaining.min(steps_per_pass as u64) as usize;
+        let src_ro: &[f64] = src;
+        let mut tasks: Vec<(&mut S, usize, &mut [f64])> = Vec::with_capacity(bands);
+        let mut rest: &mut [f64] = dst;
+        for (k, state) in states.iter_mut().enumerate() {
+            let (band, tail) = rest.split_at_mut((band_start(k + 1) - band_start(k)) * cols);
+            tasks.push((state, band_start(k), band));
+            rest = tail;
         }
-        // After the last swap `src` holds the newest state; it is `scratch` for an odd pass count.
-        if steps.div_ceil(steps_per_pass as u64) % 2 == 1 {
-            copy_parallel(src, dst, bands);
-        }
+        pool::for_each_chunk_mut(threads, &mut tasks, 1, |_, one| {
+            let (ref mut state, r0, ref mut out) = one[0];
+            task(state, src_ro, t, r0, out);
+        });
+        std::mem::swap(&mut src, &mut dst);
+        remaining -= t as u64;
+    }
+    // After the last swap `src` holds the newest state; it is `scratch` for an odd pass count.
+    if steps.div_ceil(steps_per_pass as u64) % 2 == 1 {
+        copy_parallel(src, dst, threads);
     }
 }
 
 /// Cells from one ring row to the next: whole cache lines plus one, so that rows of power-of-two
 /// widths (the book's 512) do not all map to the same L1 sets (4 KiB aliasing).
-fn row_stride(w: usize) -> usize {
+pub(super) fn row_stride(w: usize) -> usize {
     w.next_multiple_of(8) + 8
 }
 

@@ -6,6 +6,7 @@
 //! asked and grows without bound, like the book's.
 
 mod blocked;
+mod local;
 mod stencil;
 
 use crate::isa::{self, Isa};
@@ -150,9 +151,14 @@ fn run_on(
     let cells = grid.len();
     let mut all_steps = move |threads: usize| {
         let threads = if cells < PARALLEL_MIN_CELLS { 1 } else { threads };
-        match blocked::Plan::new(rows, cols, threads) {
-            Some(plan) => plan.run(isa, grid, scratch, ddt, boundary, steps),
-            None => run_stepwise(isa, grid, scratch, rows, cols, ddt, boundary, steps, threads),
+        // Short rows: whole-row tiles in per-thread buffers; long rows: the wavefront; grids
+        // that stay cached anyway: plain steps.
+        if let Some(plan) = local::Plan::new(rows, cols, threads) {
+            plan.run(isa, grid, scratch, ddt, boundary, steps, threads)
+        } else if let Some(plan) = blocked::Plan::new(rows, cols, threads) {
+            plan.run(isa, grid, scratch, ddt, boundary, steps)
+        } else {
+            run_stepwise(isa, grid, scratch, rows, cols, ddt, boundary, steps, threads)
         }
     };
     if cells < PARALLEL_MIN_CELLS {

@@ -1,6 +1,7 @@
 //! Every ISA path and the temporal blocking, against the scalar formula bit for bit.
 
 use super::blocked::Plan;
+use super::local;
 use super::stencil::RowKernel;
 use super::tests::{reference_step, test_grid};
 use super::*;
@@ -105,10 +106,37 @@ fn blocked_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_count
 }
 
 #[test]
+fn tile_local_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_count() {
+    for &(rows, cols) in &SHAPES[..SHAPES.len() - 2] {
+        for boundary in [Boundary::Fixed, Boundary::Periodic] {
+            let start = test_grid(rows, cols);
+            for steps in [1u64, 2, 3, 7, 8, 17, 33] {
+                let want = reference_run(&start, rows, cols, 0.1, boundary, steps);
+                for steps_per_pass in [1, 2, 3, 5, 16] {
+                    for tiles in [1, 2, 3, 5].into_iter().filter(|&t| t <= rows) {
+                        let plan = local::Plan::with(rows, cols, steps_per_pass, tiles);
+                        for isa in Isa::supported() {
+                            let mut grid = start.clone();
+                            let mut scratch = vec![f64::NAN; rows * cols];
+                            pool::install(|threads| plan.run(isa, &mut grid, &mut scratch, 0.1, boundary, steps, threads))
+                                .unwrap();
+                            assert!(
+                                same_bits(&grid, &want),
+                                "{isa:?} {rows}x{cols} {boundary:?} {steps} steps, {plan:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn run_on_every_path_matches_stepwise_evolve_at_bench_sizes() {
-    // 512x512 takes the blocked path on one and on two threads.
-    assert!(Plan::new(512, 512, 1).is_some() && Plan::new(512, 512, 2).is_some());
-    assert!(Plan::new(4096, 4096, 2).is_some());
+    // 512x512 takes the tile-local path on one and on two threads, 4096x4096 the wavefront.
+    assert!(local::Plan::new(512, 512, 1).is_some() && local::Plan::new(512, 512, 2).is_some());
+    assert!(local::Plan::new(4096, 4096, 2).is_none() && Plan::new(4096, 4096, 2).is_some());
     let (rows, cols) = (512, 512);
     for boundary in [Boundary::Fixed, Boundary::Periodic] {
         let start = test_grid(rows, cols);

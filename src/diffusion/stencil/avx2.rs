@@ -35,13 +35,12 @@ pub(super) unsafe fn interior(up: &[f64], mid: &[f64], down: &[f64], out: &mut [
     };
     let vddt = _mm256_set1_pd(ddt);
     let end = n - 2;
-    let mut j = 0;
-    if streaming {
-        // Peel up to 3 cells so the full vectors start on a 32-byte boundary.
-        let misaligned = (out.as_ptr() as usize % 32) / 8;
-        j = ((4 - misaligned) % 4).min(end);
-        scalar(out, 0, j);
-    }
+    // Peel up to 3 cells so the full vectors start on a 32-byte boundary: of the output when
+    // streaming (required), else of the centre row, so that the centre, up and down loads never
+    // straddle two cache lines (see the AVX-512 kernel).
+    let anchor = if streaming { out.as_ptr() as usize } else { mid[1..].as_ptr() as usize };
+    let mut j = ((4 - (anchor % 32) / 8) % 4).min(end);
+    scalar(out, 0, j);
     // Shifted by one cell, so that output `k` is input column `k+1` at the same index.
     let (u, m, d) = (up[1..].as_ptr(), mid[1..].as_ptr(), down[1..].as_ptr());
     let o = out.as_mut_ptr();

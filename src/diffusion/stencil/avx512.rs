@@ -39,15 +39,19 @@ pub(super) unsafe fn interior(up: &[f64], mid: &[f64], down: &[f64], out: &mut [
     // `j+8 <= end = n-2` for full vectors, or lanes masked to those below `end`; inputs hold `n`
     // elements and `out` `n-2`. Streamed addresses are 64-byte aligned (peeled first).
     unsafe {
+        // Peel up to 7 cells so the full vectors start on a 64-byte boundary: of the output when
+        // streaming (required), else of the centre row. A 64-byte vector that straddles two cache
+        // lines costs two loads; aligned, the centre, up and down loads (rows whose length is a
+        // multiple of 8, like the book's) and usually the store (buffers from the same allocator)
+        // cost one each, and only the left and right neighbours straddle.
+        let anchor = if streaming { o as usize } else { m as usize };
+        let head = ((8 - (anchor % 64) / 8) % 8).min(end);
+        if head > 0 {
+            let mask = (1u8 << head) - 1;
+            _mm512_mask_storeu_pd(o, mask, cells!(u, m, d, 0, mask, vddt));
+            j = head;
+        }
         if streaming {
-            // Peel up to 7 cells so the full vectors start on a 64-byte boundary.
-            let misaligned = (o as usize % 64) / 8;
-            let head = ((8 - misaligned) % 8).min(end);
-            if head > 0 {
-                let mask = (1u8 << head) - 1;
-                _mm512_mask_storeu_pd(o, mask, cells!(u, m, d, 0, mask, vddt));
-                j = head;
-            }
             while j + 8 <= end {
                 _mm512_stream_pd(o.add(j), cells!(u, m, d, j, 0xff, vddt));
                 j += 8;
