@@ -165,18 +165,12 @@ pub fn calculate_grid_on(isa: Isa, grid: &Grid, output: &mut [i32]) -> Result<()
         return Err(Error::InvalidSize(format!("output has {} elements, the grid has {points}", output.len())));
     }
     // The same points as Grid::z, with the divisions hoisted out of the pixel loop. A work item
-    // is a run of whole rows, fed to the kernel as one stream of points.
+    // is a run of whole rows.
     let (x_step, y_step) = grid.steps();
-    let (width, x1, y2, c) = (grid.width, grid.x1, grid.y2, grid.c);
+    let (width, maxiter) = (grid.width, grid.maxiter);
+    let geometry = escape::RowGeometry { x1: grid.x1, x_step, y2: grid.y2, y_step, width, c: grid.c, maxiter };
     let rows_per_item = CHUNK_POINTS.div_ceil(width).max(1);
-    let rows = |k: usize, out: &mut [i32]| {
-        let first = k * rows_per_item;
-        let points = (first..first + out.len() / width).flat_map(|r| {
-            let im = y2 + r as f64 * y_step;
-            (0..width).map(move |col| (Complex64::new(x1 + col as f64 * x_step, im), c))
-        });
-        escape::escape_counts(isa, out, grid.maxiter, points);
-    };
+    let rows = |k: usize, out: &mut [i32]| escape::escape_rows(isa, out, k * rows_per_item, &geometry);
     if is_small(points, grid.maxiter) {
         pool::for_each_chunk_mut(1, output, rows_per_item * width, rows);
         return Ok(());

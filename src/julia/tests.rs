@@ -76,6 +76,38 @@ fn book_checksum_and_counts_on_every_instruction_set_path() {
 }
 
 #[test]
+fn grid_counts_match_the_definition_for_any_c_width_and_maxiter() {
+    // c beyond |c| = 1.9 (an escaped z may come back: c = -4 sends z = 2 to 0, and the grid
+    // below has a pixel at exactly z = 2), widths around the vector lengths, a row of one pixel,
+    // pixels that escape at once or never, and maxiter at and around block and lane sizes.
+    let cs = [Complex64::new(-0.62772, -0.42193), Complex64::new(-4.0, 0.0), Complex64::new(-2.0, 0.0), Complex64::new(0.25, 0.0), Complex64::new(1.5, -1.2)];
+    for c in cs {
+        for (width, height) in [(1, 3), (2, 2), (7, 3), (8, 2), (9, 3), (16, 1), (17, 4), (33, 2)] {
+            for maxiter in [0, 1, 2, 7, 8, 9, 40, 300] {
+                let grid = Grid { x1: 0.0, x2: 4.0, y1: -2.0, y2: 0.0, width, height, c, maxiter };
+                let want: Vec<i32> = (0..height)
+                    .flat_map(|r| (0..width).map(move |k| (r, k)))
+                    .map(|(r, k)| escape_count(grid.z(r, k), c, maxiter))
+                    .collect();
+                for isa in Isa::supported() {
+                    let mut out = vec![-1; width * height];
+                    calculate_grid_on(isa, &grid, &mut out).unwrap();
+                    assert!(out == want, "{isa:?}: c = {c}, {width} x {height}, maxiter {maxiter}");
+                }
+            }
+        }
+    }
+    // The pixel at z = 2 with c = -4 stops at once, though z*z + c = 0 would count on.
+    let grid = Grid { x1: 0.0, x2: 4.0, y1: -2.0, y2: 0.0, width: 2, height: 1, c: Complex64::new(-4.0, 0.0), maxiter: 50 };
+    assert_eq!(grid.z(0, 1), Complex64::new(2.0, 0.0));
+    for isa in Isa::supported() {
+        let mut out = vec![-1; 2];
+        calculate_grid_on(isa, &grid, &mut out).unwrap();
+        assert_eq!(out, [escape_count(Complex64::new(0.0, 0.0), grid.c, 50), 0], "{isa:?}");
+    }
+}
+
+#[test]
 fn grid_rows_start_at_the_top() {
     let g = Grid { width: 4, height: 4, ..Grid::book() };
     assert_eq!(g.z(0, 0), Complex64::new(-1.8, 1.8));

@@ -7,6 +7,9 @@
 //! after the block, every lane whose point has finished writes its count and takes the next
 //! point, so no lane idles for long while the others work.
 //!
+//! Grids on AVX-512 go another way ([`escape_rows`], `avx512_rows`): a vector keeps 8
+//! neighbouring pixels from start to finish, since neighbours mostly escape together.
+//!
 //! Each point goes through exactly the operations of [`super::escape_count`], in the same order
 //! and without fused multiply-adds, so every path gives the same counts bit for bit.
 
@@ -18,6 +21,8 @@ mod scalar;
 mod avx2;
 #[cfg(target_arch = "x86_64")]
 mod avx512;
+#[cfg(target_arch = "x86_64")]
+mod avx512_rows;
 
 use crate::isa::Isa;
 use num_complex::Complex64;
@@ -55,6 +60,41 @@ pub(super) fn escape_counts(
         }),
         #[cfg(not(target_arch = "x86_64"))]
         _ => scalar::escape_counts(out, maxiter, points),
+    }
+}
+
+/// Where the pixels of a grid are: pixel (r, k) starts at z = (x1 + k*x_step) + i(y2 + r*y_step).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct RowGeometry {
+    pub x1: f64,
+    pub x_step: f64,
+    pub y2: f64,
+    pub y_step: f64,
+    pub width: usize,
+    pub c: Complex64,
+    pub maxiter: i32,
+}
+
+impl RowGeometry {
+    /// The starting z of pixel (r, k): the operations of `Grid::z`.
+    fn z(&self, r: usize, k: usize) -> Complex64 {
+        Complex64::new(self.x1 + k as f64 * self.x_step, self.y2 + r as f64 * self.y_step)
+    }
+}
+
+/// Escape counts of the `out.len() / width` grid rows from `first_row` on, row-major, on the
+/// `isa` path. AVX-512 keeps each vector on 8 neighbouring pixels (see `avx512_rows`); the
+/// other paths stream the pixels through [`escape_counts`].
+pub(super) fn escape_rows(isa: Isa, out: &mut [i32], first_row: usize, g: &RowGeometry) {
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: Isa::Avx512 is only ever active when the CPU has AVX-512 F/DQ/VL/BW.
+        Isa::Avx512 => unsafe { avx512_rows::escape_rows(out, first_row, g) },
+        _ => {
+            let rows = first_row..first_row + out.len() / g.width;
+            let points = rows.flat_map(|r| (0..g.width).map(move |k| (g.z(r, k), g.c)));
+            escape_counts(isa, out, g.maxiter, points)
+        }
     }
 }
 
