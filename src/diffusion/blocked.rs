@@ -132,22 +132,22 @@ pub(super) fn row_stride(w: usize) -> usize {
     w.next_multiple_of(8) + 8
 }
 
-/// One pass of `t` steps, reading the whole `src` grid.
-struct Pass<'a> {
-    src: &'a [f64],
-    rows: usize,
-    cols: usize,
-    ddt: f64,
-    boundary: Boundary,
-    t: usize,
-    /// For the ring buffers, and for the output.
-    kernels: (RowKernel, RowKernel),
+/// One pass of `t` steps, reading the whole `src` grid (here and in [`super::local`]).
+pub(super) struct Pass<'a> {
+    pub(super) src: &'a [f64],
+    pub(super) rows: usize,
+    pub(super) cols: usize,
+    pub(super) ddt: f64,
+    pub(super) boundary: Boundary,
+    pub(super) t: usize,
+    /// For the intermediate levels, and for the output.
+    pub(super) kernels: (RowKernel, RowKernel),
 }
 
 impl Pass<'_> {
     /// The part of `want` level `level` computes along an axis of `len` cells (virtual
     /// indices, outside `0..len` when periodic).
-    fn level_range(&self, level: usize, want: &Range<isize>, len: usize) -> Range<isize> {
+    pub(super) fn level_range(&self, level: usize, want: &Range<isize>, len: usize) -> Range<isize> {
         let halo = (self.t - level) as isize;
         match self.boundary {
             Boundary::Periodic => want.start - halo..want.end + halo,

@@ -13,12 +13,11 @@
 //! level is a plain sweep of whole rows, with a plain step's reuse of the row above and the row
 //! itself in L1, and the tile stays in L2 from one level to the next.
 
-use super::blocked::{self, row_stride, run_passes};
+use super::blocked::{self, row_stride, run_passes, Pass};
 use super::stencil::RowKernel;
 use super::{output_kernel, Boundary};
 use crate::isa::Isa;
 use std::cell::RefCell;
-use std::ops::Range;
 
 /// Bytes of a thread's two level buffers: half of a 2 MiB L2, leaving room for the source and
 /// destination rows that pass through. Measured at 512 x 512 on the 2-core Xeon (CPU time per
@@ -105,29 +104,7 @@ fn with_levels<R>(len: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
     })
 }
 
-/// One pass of `t` steps, reading the whole `src` grid.
-struct Pass<'a> {
-    src: &'a [f64],
-    rows: usize,
-    cols: usize,
-    ddt: f64,
-    boundary: Boundary,
-    t: usize,
-    /// For the level buffers, and for the output.
-    kernels: (RowKernel, RowKernel),
-}
-
 impl Pass<'_> {
-    /// The virtual rows level `level` computes for output rows `want` (outside `0..rows` when
-    /// periodic).
-    fn level_rows(&self, level: usize, want: &Range<isize>) -> Range<isize> {
-        let halo = (self.t - level) as isize;
-        match self.boundary {
-            Boundary::Periodic => want.start - halo..want.end + halo,
-            Boundary::Fixed => (want.start - halo).max(0)..(want.end + halo).min(self.rows as isize),
-        }
-    }
-
     /// Rows `r0..r0 + out.len()/cols` after `t` steps into `out` (the tile's rows of the output
     /// grid), through the level buffers `(a, b)`, each at least `(out rows + 2t) * row_stride`.
     fn tile(&self, r0: usize, out: &mut [f64], (a, b): (&mut [f64], &mut [f64])) {
@@ -145,7 +122,7 @@ impl Pass<'_> {
                 _ => &prev[local(v)..][..cols],
             };
             let (kernel, last) = if level == t { (self.kernels.1, true) } else { (self.kernels.0, false) };
-            for v in self.level_rows(level, &want) {
+            for v in self.level_range(level, &want, rows) {
                 let dst = match last {
                     true => &mut out[(v - want.start) as usize * cols..][..cols],
                     false => &mut next[local(v)..][..cols],
