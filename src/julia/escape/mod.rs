@@ -7,8 +7,8 @@
 //! after the block, every lane whose point has finished writes its count and takes the next
 //! point, so no lane idles for long while the others work.
 //!
-//! Grids on AVX-512 go another way ([`escape_rows`], `avx512_rows`): a vector keeps 8
-//! neighbouring pixels from start to finish, since neighbours mostly escape together.
+//! Grids on the vector paths go another way ([`escape_rows`], `avx512_rows`, `avx2_rows`): a
+//! vector keeps neighbouring pixels from start to finish, since neighbours mostly escape together.
 //!
 //! Each point goes through exactly the operations of [`super::escape_count`], in the same order
 //! and without fused multiply-adds, so every path gives the same counts bit for bit.
@@ -19,6 +19,8 @@
 mod scalar;
 #[cfg(target_arch = "x86_64")]
 mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx2_rows;
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 #[cfg(target_arch = "x86_64")]
@@ -83,13 +85,16 @@ impl RowGeometry {
 }
 
 /// Escape counts of the `out.len() / width` grid rows from `first_row` on, row-major, on the
-/// `isa` path. AVX-512 keeps each vector on 8 neighbouring pixels (see `avx512_rows`); the
-/// other paths stream the pixels through [`escape_counts`].
+/// `isa` path. The vector paths keep each vector on 8 (AVX-512) or 4 (AVX2) neighbouring pixels
+/// (see `avx512_rows`); the scalar path streams the pixels through [`escape_counts`].
 pub(super) fn escape_rows(isa: Isa, out: &mut [i32], first_row: usize, g: &RowGeometry) {
     match isa {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: Isa::Avx512 is only ever active when the CPU has AVX-512 F/DQ/VL/BW.
         Isa::Avx512 => unsafe { avx512_rows::escape_rows(out, first_row, g) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: Isa::Avx2 is only ever active when the CPU has AVX2 and FMA.
+        Isa::Avx2 => unsafe { avx2_rows::escape_rows(out, first_row, g) },
         _ => {
             let rows = first_row..first_row + out.len() / g.width;
             let points = rows.flat_map(|r| (0..g.width).map(move |k| (g.z(r, k), g.c)));
