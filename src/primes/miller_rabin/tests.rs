@@ -2,9 +2,10 @@
 //! adversarial composites.
 
 use super::*;
+use super::montgomery::wide_remainder;
 use proptest::prelude::*;
 
-fn naive_sieve(limit: usize) -> Vec<bool> {
+pub(super) fn naive_sieve(limit: usize) -> Vec<bool> {
     let mut is = vec![true; limit];
     is[0] = false;
     if limit > 1 {
@@ -61,7 +62,7 @@ fn wide_remainder_matches_u128_arithmetic() {
 
 /// Miller-Rabin in plain u128 arithmetic with the first 12 primes as bases (deterministic
 /// for n < 3.3 * 10^24): independent of the Montgomery code and of the base sets used above.
-fn reference_is_prime(n: u64) -> bool {
+pub(super) fn reference_is_prime(n: u64) -> bool {
     const BASES: [u64; 12] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37];
     if n < 2 {
         return false;
