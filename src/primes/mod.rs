@@ -52,7 +52,7 @@ pub fn check_prime(n: u64) -> Result<bool, Error> {
     trial::check_prime(n)
 }
 
-/// Whether `n` is prime, exactly, for every u64: trial division by the primes below 64, then
+/// Whether `n` is prime, exactly, for every u64: trial division by the primes below 256, then
 /// Miller-Rabin with a base set proven deterministic at that size (3 or 4 bases in lock-step) for
 /// n < 1122004669633, and Baillie-PSW above (a base-2 strong probable-prime test and an extra
 /// strong Lucas test run interleaved; no composite below 2^64 passes both).

@@ -1,4 +1,4 @@
-//! Deterministic primality for every u64: trial division by the primes below 64, then
+//! Deterministic primality for every u64: trial division by the primes below 256, then
 //! Miller-Rabin or Baillie-PSW in Montgomery arithmetic (`montgomery`), whichever is faster at
 //! the size (measured):
 //!
@@ -31,6 +31,43 @@ const PRIMES_BELOW_64: u64 = {
 };
 /// A number with no prime factor below 64 is prime if it is below 67^2.
 const TRIAL_LIMIT: u64 = 67 * 67;
+
+/// The primes 67 to 251 as (p^-1 mod 2^64, (2^64 - 1) / p): multiplying by p^-1 maps the
+/// multiples of p one-to-one onto 0..=(2^64 - 1) / p, so p divides n iff n p^-1 mod 2^64 is at
+/// most that bound. Two instructions per prime and no branch: cheaper than the ~600 ns test that
+/// a quarter of the numbers surviving the primes below 64 would otherwise need.
+const MID_PRIMES: [(u64, u64); 36] = {
+    let mut table = [(0, 0); 36];
+    let (mut count, mut p) = (0, 67u64);
+    while p < 256 {
+        let mut d = 3;
+        while d * d <= p && p % d != 0 {
+            d += 2;
+        }
+        if d * d > p {
+            let mut inv = p; // Newton's iteration, as in Montgomery::new
+            let mut i = 0;
+            while i < 5 {
+                inv = inv.wrapping_mul(2u64.wrapping_sub(p.wrapping_mul(inv)));
+                i += 1;
+            }
+            table[count] = (inv, u64::MAX / p);
+            count += 1;
+        }
+        p += 2;
+    }
+    assert!(count == 36);
+    table
+};
+
+/// A number with no prime factor below 256 is prime if it is below 257^2.
+const MID_TRIAL_LIMIT: u64 = 257 * 257;
+
+/// Whether a prime from 67 to 251 divides n.
+#[inline(always)]
+fn has_mid_prime_factor(n: u64) -> bool {
+    MID_PRIMES.iter().fold(false, |found, &(inv, bound)| found | (n.wrapping_mul(inv) <= bound))
+}
 
 /// Whether x = base^d (Montgomery form) makes n a strong probable prime, squaring up to s - 1
 /// times (n - 1 = d * 2^s).
@@ -106,11 +143,17 @@ pub(super) fn is_prime(n: u64) -> bool {
     if n < TRIAL_LIMIT {
         return true;
     }
+    if has_mid_prime_factor(n) {
+        return false;
+    }
+    if n < MID_TRIAL_LIMIT {
+        return true;
+    }
     let m = Montgomery::new(n);
     let s = (n - 1).trailing_zeros();
     let d = (n - 1) >> s;
     // Base 2 goes first with two or three more bases: one chain is latency-bound, so up to four
-    // in lock-step cost about as much as one, and most composites stop there. (n >= 67^2 here,
+    // in lock-step cost about as much as one, and most composites stop there. (n >= 257^2 here,
     // above every base of the first tier; the other tiers start above their bases too.)
     if n < 4_759_123_141 {
         sprp(&m, d, s, [2, 7, 61])

@@ -247,3 +247,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn mid_prime_divisibility_matches_remainders() {
+    let mid_primes: Vec<u64> = (67..256).filter(|&p| trial_division(p)).collect();
+    assert_eq!(mid_primes.len(), MID_PRIMES.len());
+    let mut state = 0xC0FF_EE12_3456_789Bu64;
+    let mut numbers: Vec<u64> = (0..200_000).collect();
+    for _ in 0..200_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        numbers.push(state);
+        // A random multiple of one of the primes, up to the largest below 2^64.
+        let p = mid_primes[(state % 36) as usize];
+        numbers.push(state / p * p);
+    }
+    numbers.extend(mid_primes.iter().flat_map(|&p| [u64::MAX / p * p, u64::MAX / p * p - 1, p * p, p]));
+    for n in numbers {
+        let expect = mid_primes.iter().any(|&p| n % p == 0);
+        assert_eq!(has_mid_prime_factor(n), expect, "n = {n}");
+    }
+}
