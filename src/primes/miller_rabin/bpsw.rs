@@ -124,24 +124,33 @@ pub(super) fn lucas_parameter(n: u64) -> LucasParameter {
 #[inline(always)]
 pub(super) fn power_of_two_and_lucas_v(m: &Montgomery, e: u64, k: u64, p: u64, two: u64) -> (u64, u64, u64) {
     let bits = 64 - (e | k).leading_zeros();
+    if bits == 0 {
+        return (m.one, two, p);
+    }
     let (mut power, mut result) = (two, m.one);
     let (mut v, mut w) = (two, p);
-    let lucas_bit = |i: u32| (k >> (bits - 1 - i)) & 1 == 1;
+    // e is read from its low bit and shifted right, k from its top bit and shifted left: no
+    // index or variable shift lives in the loop (the loop is short of registers as it is).
+    let mut e = e;
+    let mut k = k << (64 - bits);
     // The value squared next: V_j (bit 0, giving V_2j) or V_{j+1} (bit 1, giving V_{2j+2}).
-    let mut half = select_unpredictable(bits > 0 && lucas_bit(0), w, v);
-    for i in 0..bits {
+    let mut half = select_unpredictable(k >> 63 == 1, w, v);
+    for _ in 0..bits {
         let product = m.mul(result, power);
-        result = select_unpredictable((e >> i) & 1 == 1, product, result);
+        result = select_unpredictable(e & 1 == 1, product, result);
         power = m.mul(power, power);
+        e >>= 1;
 
-        let bit = lucas_bit(i);
+        let bit = k >> 63 == 1;
+        // Whether the next bit equals this one (after the last bit: anything, half is unused).
+        let same_next_bit = (k ^ (k << 1)) >> 63 == 0;
+        k <<= 1;
         let odd = m.mul_minus(v, w, p); // V_{2j+1}
         let even = m.mul_minus(half, half, two); // V_{2j} (bit 0) or V_{2j+2} (bit 1)
         (v, w) = (select_unpredictable(bit, odd, even), select_unpredictable(bit, even, odd));
         // Next half, straight from the products (one move on the chain, not two): V_{2j'} is
         // `even` after bit 0 and `odd` after bit 1, and the other way round for V_{2j'+1}.
-        let next_bit = i + 1 < bits && lucas_bit(i + 1);
-        half = select_unpredictable(bit == next_bit, even, odd);
+        half = select_unpredictable(same_next_bit, even, odd);
     }
     (result, v, w)
 }

@@ -1,7 +1,6 @@
 //! Arithmetic modulo an odd n > 1 in Montgomery form (x * 2^64 mod n): a product is three
 //! multiplications and no division, the building block of both Miller-Rabin and the Lucas test.
 
-use std::hint::select_unpredictable;
 
 /// Arithmetic modulo an odd n > 1 in Montgomery form x * 2^64 mod n.
 pub(super) struct Montgomery {
@@ -44,10 +43,8 @@ impl Montgomery {
         let high = self.sub((t >> 64) as u64, c); // t < n * 2^64, so its high word is below n
         let m = (t as u64).wrapping_mul(self.inv);
         let mn_high = ((u128::from(m) * u128::from(self.n)) >> 64) as u64;
-        let (r, borrow) = high.overflowing_sub(mn_high);
         // With a borrow the true value high - mn_high + n lies in [0, n): the wrapped sum is exact.
-        let r_plus_n = high.wrapping_add(self.n).wrapping_sub(mn_high);
-        select_unpredictable(borrow, r_plus_n, r)
+        subtract_mod(high, high.wrapping_add(self.n), mn_high)
     }
 
     #[inline(always)]
@@ -88,6 +85,36 @@ impl Montgomery {
     pub(super) fn to_montgomery(&self, a: u64) -> u64 {
         debug_assert!(a < self.n);
         self.mul(a, self.r2)
+    }
+}
+
+/// a - b, or a_plus_n - b (= a + n - b, wrapping) if a < b: both differences at once, then one
+/// conditional move (LLVM would fold the second into an add after the first, a cycle more on
+/// every Montgomery product's dependency chain).
+#[inline(always)]
+pub(super) fn subtract_mod(a: u64, a_plus_n: u64, b: u64) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut r = a;
+        // SAFETY: register-only arithmetic (two subtractions and a conditional move): no memory,
+        // no stack, and the flags it clobbers are declared clobbered by default.
+        unsafe {
+            core::arch::asm!(
+                "sub {r_plus_n}, {b}",
+                "sub {r}, {b}",
+                "cmovb {r}, {r_plus_n}",
+                r = inout(reg) r,
+                r_plus_n = inout(reg) a_plus_n => _,
+                b = in(reg) b,
+                options(pure, nomem, nostack),
+            );
+        }
+        r
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let (r, borrow) = a.overflowing_sub(b);
+        std::hint::select_unpredictable(borrow, a_plus_n.wrapping_sub(b), r)
     }
 }
 

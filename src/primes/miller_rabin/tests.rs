@@ -2,7 +2,7 @@
 //! adversarial composites.
 
 use super::*;
-use super::montgomery::wide_remainder;
+use super::montgomery::{self, wide_remainder};
 use proptest::prelude::*;
 
 pub(super) fn naive_sieve(limit: usize) -> Vec<bool> {
@@ -267,5 +267,33 @@ fn mid_prime_divisibility_matches_remainders() {
     for n in numbers {
         let expect = mid_primes.iter().any(|&p| n % p == 0);
         assert_eq!(has_mid_prime_factor(n), expect, "n = {n}");
+    }
+}
+
+#[test]
+fn modular_subtractions_match_u128_arithmetic() {
+    let mut state = 0x0BAD_CAFE_F00D_D00Du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for n in [3u64, 4_294_967_291, (1 << 63) + 1, u64::MAX - 58, u64::MAX] {
+        let m = Montgomery::new(n);
+        let mut pairs = vec![(0, 0), (0, n - 1), (n - 1, 0), (n - 1, n - 1), (1, 2)];
+        pairs.extend((0..20_000).map(|_| (next() % n, next() % n)));
+        for (a, b) in pairs {
+            let difference = ((u128::from(a) + u128::from(n) - u128::from(b)) % u128::from(n)) as u64;
+            assert_eq!(montgomery::subtract_mod(a, a.wrapping_add(n), b), difference, "{a} - {b} mod {n}");
+            assert_eq!(m.sub(a, b), difference);
+            assert_eq!(m.add(a, b), ((u128::from(a) + u128::from(b)) % u128::from(n)) as u64, "{a} + {b}");
+            // a * b - c in Montgomery form: back out of it, compare with plain arithmetic.
+            let c = next() % n;
+            let got = m.reduce(u128::from(m.mul_minus(m.to_montgomery(a), m.to_montgomery(b), m.to_montgomery(c))));
+            let product = u128::from(a) * u128::from(b) % u128::from(n);
+            let expect = ((product + u128::from(n) - u128::from(c)) % u128::from(n)) as u64;
+            assert_eq!(got, expect, "{a} * {b} - {c} mod {n}");
+        }
     }
 }
