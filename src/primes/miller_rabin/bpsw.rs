@@ -112,8 +112,8 @@ pub(super) fn lucas_parameter(n: u64) -> LucasParameter {
 
 /// 2^e (the base-2 Miller-Rabin chain) and (V_k, V_{k+1}) of the Lucas sequence V_0 = 2,
 /// V_1 = P, V_{j+1} = P V_j - V_{j-1} (Q = 1), all in Montgomery form (`p`, `two` too), in one
-/// loop: three independent chains of products, so each step costs about one product's latency
-/// (~14 cycles) instead of three.
+/// loop: each step makes four independent products (two per test), so it costs about one
+/// product's latency (~14 cycles), not the sum.
 ///
 /// 2^e goes right to left (2^(2^i) squared on one chain, multiplied into the result on the
 /// other): no doubling sits between two products on a chain. The Lucas ladder goes over k's bits
