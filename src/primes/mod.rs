@@ -1,13 +1,13 @@
 //! Primes, after chapter 9 of "High Performance Python": the book's trial division
 //! (`check_prime`, split across a pool with a shared early-exit flag), plus the fast tools for the
-//! same questions: deterministic Miller-Rabin and a parallel segmented sieve.
+//! same questions: deterministic Miller-Rabin / Baillie-PSW and a parallel segmented sieve.
 //!
 //! Ranges are half-open like Python's `range`: [from, to) and [lo, hi). An empty range
 //! (from >= to, lo >= hi) is valid and gives 0 or nothing.
 //!
 //! - `trial`: trial division, [`smallest_factor_in_range`] and [`check_prime`];
 //! - `search`: the parallel early-exit scan behind them;
-//! - `miller_rabin`: [`is_prime`] and [`is_prime_batch`];
+//! - `miller_rabin`: [`is_prime`] and [`is_prime_batch`] (Miller-Rabin and Baillie-PSW);
 //! - `sieve`: the segmented sieve on the mod-30 wheel (`wheel`), with `presieve` for the primes
 //!   up to 107;
 //!   `range`: [`count_primes`] and [`primes_in_range`] on top of it.
@@ -52,8 +52,10 @@ pub fn check_prime(n: u64) -> Result<bool, Error> {
     trial::check_prime(n)
 }
 
-/// Whether `n` is prime: trial division by the primes below 64, then Miller-Rabin with a base
-/// set proven deterministic for every 64-bit number (at most 7 bases, run in lock-step).
+/// Whether `n` is prime, exactly, for every u64: trial division by the primes below 256, then
+/// Miller-Rabin with a base set proven deterministic at that size (3 or 4 bases in lock-step) for
+/// n < 1122004669633, and Baillie-PSW above (a base-2 strong probable-prime test and an extra
+/// strong Lucas test run interleaved; no composite below 2^64 passes both).
 pub fn is_prime(n: u64) -> bool {
     miller_rabin::is_prime(n)
 }

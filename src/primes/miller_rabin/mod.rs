@@ -1,12 +1,20 @@
-//! Deterministic Miller-Rabin for every u64, in Montgomery arithmetic.
+//! Deterministic primality for every u64: trial division by the primes below 256, then
+//! Miller-Rabin or Baillie-PSW in Montgomery arithmetic (`montgomery`), whichever is faster at
+//! the size (measured):
 //!
-//! Base sets (each proven by exhaustive search; bases that are multiples of n are skipped, the
-//! convention under which they were verified, though the size tiers below make that impossible:
-//! every base is below the tier's smallest n, so no reduction of a base mod n is needed):
-//! n < 4759123141: {2, 7, 61}; n < 1122004669633: {2, 13, 23, 1662803}; otherwise Jim Sinclair's
-//! {2, 325, 9375, 28178, 450775, 9780504, 1795265022}.
+//! - n < 4759123141: bases {2, 7, 61}; n < 1122004669633: bases {2, 13, 23, 1662803} (each set
+//!   proven by exhaustive search; every base is below the tier's smallest n, so none is a
+//!   multiple of n and no base needs reducing);
+//! - above: Baillie-PSW (`bpsw`), a base-2 strong test and an extra strong Lucas test in one
+//!   interleaved loop, proven for every n < 2^64. Jim Sinclair's 7 bases
+//!   {2, 325, 9375, 28178, 450775, 9780504, 1795265022} remain as the fallback should no Lucas
+//!   parameter be found (never seen) and as the tests' oracle.
+
+mod bpsw;
+mod montgomery;
 
 use crate::{pool, Error};
+use montgomery::Montgomery;
 
 /// Odd primes below 64 for the trial-division pre-filter (division by a constant compiles to a
 /// multiplication, so these are cheap and reject ~85% of random odd numbers).
@@ -24,83 +32,41 @@ const PRIMES_BELOW_64: u64 = {
 /// A number with no prime factor below 64 is prime if it is below 67^2.
 const TRIAL_LIMIT: u64 = 67 * 67;
 
-/// Arithmetic modulo an odd n > 1 in Montgomery form x * 2^64 mod n.
-struct Montgomery {
-    n: u64,
-    /// n^-1 mod 2^64.
-    inv: u64,
-    /// 2^64 mod n: the Montgomery form of 1.
-    one: u64,
-    /// 2^128 mod n: converts into Montgomery form.
-    r2: u64,
-}
-
-impl Montgomery {
-    fn new(n: u64) -> Self {
-        debug_assert!(n % 2 == 1 && n > 1);
-        // Newton's iteration doubles the correct low bits: n * n = 1 mod 8 gives 3, then 6..96.
-        let mut inv = n;
-        for _ in 0..5 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(n.wrapping_mul(inv)));
+/// The primes 67 to 251 as (p^-1 mod 2^64, (2^64 - 1) / p): multiplying by p^-1 maps the
+/// multiples of p one-to-one onto 0..=(2^64 - 1) / p, so p divides n iff n p^-1 mod 2^64 is at
+/// most that bound. Two instructions per prime and no branch: cheaper than the ~600 ns test that
+/// a quarter of the numbers surviving the primes below 64 would otherwise need.
+const MID_PRIMES: [(u64, u64); 36] = {
+    let mut table = [(0, 0); 36];
+    let (mut count, mut p) = (0, 67u64);
+    while p < 256 {
+        let mut d = 3;
+        while d * d <= p && p % d != 0 {
+            d += 2;
         }
-        // 2^64 mod n (n odd, so never 0), then 2^128 mod n = (2^64 mod n) * 2^64 mod n: two
-        // 128-by-64-bit remainders, each one `div` instruction on x86-64 (no __umodti3 call).
-        let one = wide_remainder(1, 0, n);
-        let r2 = wide_remainder(one, 0, n);
-        Montgomery { n, inv, one, r2 }
-    }
-
-    /// t * 2^-64 mod n for t < n * 2^64. m * n matches t in its low word, so the low words
-    /// cancel exactly and only the high words are subtracted (no 128-bit overflow for n near 2^64).
-    #[inline(always)]
-    fn reduce(&self, t: u128) -> u64 {
-        let m = (t as u64).wrapping_mul(self.inv);
-        let mn_high = ((u128::from(m) * u128::from(self.n)) >> 64) as u64;
-        let (r, borrow) = ((t >> 64) as u64).overflowing_sub(mn_high);
-        if borrow {
-            r.wrapping_add(self.n)
-        } else {
-            r
+        if d * d > p {
+            let mut inv = p; // Newton's iteration, as in Montgomery::new
+            let mut i = 0;
+            while i < 5 {
+                inv = inv.wrapping_mul(2u64.wrapping_sub(p.wrapping_mul(inv)));
+                i += 1;
+            }
+            table[count] = (inv, u64::MAX / p);
+            count += 1;
         }
+        p += 2;
     }
+    assert!(count == 36);
+    table
+};
 
-    #[inline(always)]
-    fn mul(&self, a: u64, b: u64) -> u64 {
-        self.reduce(u128::from(a) * u128::from(b))
-    }
+/// A number with no prime factor below 256 is prime if it is below 257^2.
+const MID_TRIAL_LIMIT: u64 = 257 * 257;
 
-    /// a * 2^64 mod n, for a < n.
-    fn to_montgomery(&self, a: u64) -> u64 {
-        debug_assert!(a < self.n);
-        self.mul(a, self.r2)
-    }
-}
-
-/// (high * 2^64 + low) mod n, for high < n (so the quotient fits in 64 bits).
+/// Whether a prime from 67 to 251 divides n.
 #[inline(always)]
-fn wide_remainder(high: u64, low: u64, n: u64) -> u64 {
-    // A hard check: `div` with high >= n would raise a CPU fault (SIGFPE), not a panic.
-    assert!(high < n, "wide_remainder: high word must be below the modulus");
-    #[cfg(target_arch = "x86_64")]
-    {
-        let remainder: u64;
-        // SAFETY: `div` divides rdx:rax by n; it faults only if n = 0 or the quotient exceeds
-        // 64 bits, and high < n rules out both. It touches no memory and no flags we rely on.
-        unsafe {
-            core::arch::asm!(
-                "div {n}",
-                n = in(reg) n,
-                inout("rax") low => _,
-                inout("rdx") high => remainder,
-                options(pure, nomem, nostack),
-            );
-        }
-        remainder
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        ((u128::from(high) << 64 | u128::from(low)) % u128::from(n)) as u64
-    }
+fn has_mid_prime_factor(n: u64) -> bool {
+    MID_PRIMES.iter().fold(false, |found, &(inv, bound)| found | (n.wrapping_mul(inv) <= bound))
 }
 
 /// Whether x = base^d (Montgomery form) makes n a strong probable prime, squaring up to s - 1
@@ -177,21 +143,36 @@ pub(super) fn is_prime(n: u64) -> bool {
     if n < TRIAL_LIMIT {
         return true;
     }
+    if has_mid_prime_factor(n) {
+        return false;
+    }
+    if n < MID_TRIAL_LIMIT {
+        return true;
+    }
     let m = Montgomery::new(n);
     let s = (n - 1).trailing_zeros();
     let d = (n - 1) >> s;
     // Base 2 goes first with two or three more bases: one chain is latency-bound, so up to four
-    // in lock-step cost about as much as one, and most composites stop there. (n >= 67^2 here,
+    // in lock-step cost about as much as one, and most composites stop there. (n >= 257^2 here,
     // above every base of the first tier; the other tiers start above their bases too.)
     if n < 4_759_123_141 {
         sprp(&m, d, s, [2, 7, 61])
-    } else if n < 1_122_004_669_633 {
+    } else if n < BPSW_MIN {
         sprp(&m, d, s, [2, 13, 23, 1_662_803])
     } else {
-        // Two groups, not seven chains at once: that would make a prime ~5% cheaper but a
-        // composite (the usual case) ~70% dearer.
-        sprp(&m, d, s, [2, 325, 9375]) && sprp(&m, d, s, [28178, 450_775, 9_780_504, 1_795_265_022])
+        bpsw::is_prime(&m).unwrap_or_else(|| sinclair_bases(&m, d, s))
     }
+}
+
+/// From here on Baillie-PSW replaces Miller-Rabin.
+const BPSW_MIN: u64 = 1_122_004_669_633;
+
+/// Miller-Rabin with Jim Sinclair's 7 bases, deterministic for every u64 (n above the bases):
+/// the fallback if Baillie-PSW finds no Lucas parameter, and the tests' oracle for it.
+fn sinclair_bases(m: &Montgomery, d: u64, s: u32) -> bool {
+    // Two groups, not seven chains at once: that would make a prime ~5% cheaper but a
+    // composite (the usual case) ~70% dearer.
+    sprp(m, d, s, [2, 325, 9375]) && sprp(m, d, s, [28178, 450_775, 9_780_504, 1_795_265_022])
 }
 
 /// Inputs shorter than this are tested on the calling thread.
@@ -227,3 +208,5 @@ pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Er
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod bpsw_tests;

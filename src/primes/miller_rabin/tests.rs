@@ -2,9 +2,10 @@
 //! adversarial composites.
 
 use super::*;
+use super::montgomery::{self, wide_remainder};
 use proptest::prelude::*;
 
-fn naive_sieve(limit: usize) -> Vec<bool> {
+pub(super) fn naive_sieve(limit: usize) -> Vec<bool> {
     let mut is = vec![true; limit];
     is[0] = false;
     if limit > 1 {
@@ -61,7 +62,7 @@ fn wide_remainder_matches_u128_arithmetic() {
 
 /// Miller-Rabin in plain u128 arithmetic with the first 12 primes as bases (deterministic
 /// for n < 3.3 * 10^24): independent of the Montgomery code and of the base sets used above.
-fn reference_is_prime(n: u64) -> bool {
+pub(super) fn reference_is_prime(n: u64) -> bool {
     const BASES: [u64; 12] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37];
     if n < 2 {
         return false;
@@ -243,6 +244,56 @@ proptest! {
         let q = (b..).find(|&x| is_prime(x)).unwrap();
         if let Some(n) = p.checked_mul(q) {
             prop_assert!(!is_prime(n));
+        }
+    }
+}
+
+#[test]
+fn mid_prime_divisibility_matches_remainders() {
+    let mid_primes: Vec<u64> = (67..256).filter(|&p| trial_division(p)).collect();
+    assert_eq!(mid_primes.len(), MID_PRIMES.len());
+    let mut state = 0xC0FF_EE12_3456_789Bu64;
+    let mut numbers: Vec<u64> = (0..200_000).collect();
+    for _ in 0..200_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        numbers.push(state);
+        // A random multiple of one of the primes, up to the largest below 2^64.
+        let p = mid_primes[(state % 36) as usize];
+        numbers.push(state / p * p);
+    }
+    numbers.extend(mid_primes.iter().flat_map(|&p| [u64::MAX / p * p, u64::MAX / p * p - 1, p * p, p]));
+    for n in numbers {
+        let expect = mid_primes.iter().any(|&p| n % p == 0);
+        assert_eq!(has_mid_prime_factor(n), expect, "n = {n}");
+    }
+}
+
+#[test]
+fn modular_subtractions_match_u128_arithmetic() {
+    let mut state = 0x0BAD_CAFE_F00D_D00Du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for n in [3u64, 4_294_967_291, (1 << 63) + 1, u64::MAX - 58, u64::MAX] {
+        let m = Montgomery::new(n);
+        let mut pairs = vec![(0, 0), (0, n - 1), (n - 1, 0), (n - 1, n - 1), (1, 2)];
+        pairs.extend((0..20_000).map(|_| (next() % n, next() % n)));
+        for (a, b) in pairs {
+            let difference = ((u128::from(a) + u128::from(n) - u128::from(b)) % u128::from(n)) as u64;
+            assert_eq!(montgomery::subtract_mod(a, a.wrapping_add(n), b), difference, "{a} - {b} mod {n}");
+            assert_eq!(m.sub(a, b), difference);
+            assert_eq!(m.add(a, b), ((u128::from(a) + u128::from(b)) % u128::from(n)) as u64, "{a} + {b}");
+            // a * b - c in Montgomery form: back out of it, compare with plain arithmetic.
+            let c = next() % n;
+            let got = m.reduce(u128::from(m.mul_minus(m.to_montgomery(a), m.to_montgomery(b), m.to_montgomery(c))));
+            let product = u128::from(a) * u128::from(b) % u128::from(n);
+            let expect = ((product + u128::from(n) - u128::from(c)) % u128::from(n)) as u64;
+            assert_eq!(got, expect, "{a} * {b} - {c} mod {n}");
         }
     }
 }

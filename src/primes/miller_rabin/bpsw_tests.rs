@@ -1,0 +1,262 @@
+//! Baillie-PSW: each half against its known pseudoprime lists (exhaustively below a bound), the
+//! Lucas ladder against the plain recurrence, and the whole test against a sieve, the 7-base
+//! Miller-Rabin and an independent u128 Miller-Rabin.
+
+use super::bpsw::{self, is_extra_strong_lucas_probable_prime, jacobi, lucas_parameter, LucasParameter};
+use super::montgomery::Montgomery;
+use super::tests::{naive_sieve, reference_is_prime};
+use super::{sinclair_bases, strong_tail, SMALL_ODD_PRIMES};
+
+/// Odd composites below 100000 that are strong probable primes to base 2 (OEIS A001262).
+const STRONG_BASE_2_PSEUDOPRIMES: [u64; 16] =
+    [2047, 3277, 4033, 4681, 8321, 15841, 29341, 42799, 49141, 52633, 65281, 74665, 80581, 85489, 88357, 90751];
+/// Odd composites below 500000 that pass the extra strong Lucas test with Baillie's P (OEIS A217719).
+const EXTRA_STRONG_LUCAS_PSEUDOPRIMES: [u64; 31] = [
+    989, 3239, 5777, 10877, 27971, 29681, 30739, 31631, 39059, 72389, 73919, 75077, 100127, 113573, 125249, 137549,
+    137801, 153931, 155819, 161027, 162133, 189419, 218321, 231703, 249331, 370229, 429479, 430127, 459191, 473891,
+    480689,
+];
+/// Strong Lucas pseudoprimes with Selfridge's parameters (OEIS A217255): another Lucas variant's
+/// failures, which must not fool this one combined with base 2 either.
+const STRONG_LUCAS_PSEUDOPRIMES: [u64; 16] =
+    [5459, 5777, 10877, 16109, 18971, 22499, 24569, 25199, 40309, 58519, 75077, 97439, 100127, 113573, 115639, 130139];
+
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Base-2 strong probable prime test alone, through the interleaved ladder (Lucas exponent 0).
+fn is_strong_probable_prime_base_2(n: u64) -> bool {
+    let m = Montgomery::new(n);
+    let s = (n - 1).trailing_zeros();
+    let two = m.add(m.one, m.one);
+    let (x, _, _) = bpsw::power_of_two_and_lucas_v(&m, (n - 1) >> s, 0, two, two);
+    strong_tail(&m, x, s)
+}
+
+/// The extra strong Lucas test alone, with Baillie's parameter; squares and numbers sharing a
+/// factor with P^2 - 4 fail.
+fn is_extra_strong_lucas_probable_prime_alone(n: u64) -> bool {
+    match lucas_parameter(n) {
+        LucasParameter::Found(p) => is_extra_strong_lucas_probable_prime(&Montgomery::new(n), p % n),
+        LucasParameter::Composite => false,
+        LucasParameter::NotFound => panic!("no Lucas parameter for {n}"),
+    }
+}
+
+/// Baillie-PSW itself (no trial division in front), for odd n >= 5.
+fn bpsw_is_prime(n: u64) -> bool {
+    bpsw::is_prime(&Montgomery::new(n)).expect("a Lucas parameter exists")
+}
+
+/// The 7-base Miller-Rabin path, as an oracle for any n: trial division, then Sinclair's bases
+/// (all below n from 2^31 on) or, below that, the u128 reference.
+fn seven_base_oracle(n: u64) -> bool {
+    if n < 1 << 31 {
+        return reference_is_prime(n);
+    }
+    if n % 2 == 0 || SMALL_ODD_PRIMES.iter().any(|&p| n % p == 0) {
+        return false;
+    }
+    let s = (n - 1).trailing_zeros();
+    sinclair_bases(&Montgomery::new(n), (n - 1) >> s, s)
+}
+
+#[test]
+fn jacobi_matches_eulers_criterion_and_multiplicativity() {
+    let sieve = naive_sieve(2000);
+    let odd_primes: Vec<u64> = (3..2000u64).filter(|&p| sieve[p as usize]).collect();
+    // Legendre symbol by Euler's criterion: a^((p - 1) / 2) mod p is 1, p - 1 or 0.
+    let legendre = |a: u64, p: u64| -> i32 {
+        let e = (1..=(p - 1) / 2).fold(1u64, |x, _| x * (a % p) % p);
+        match e {
+            0 => 0,
+            1 => 1,
+            _ => -1,
+        }
+    };
+    for n in (3..2000u64).step_by(2) {
+        for a in (0..120u64).chain([n - 1, n, n + 5, u64::MAX]) {
+            // (a / n) is the product of (a / p) over n's prime factors, with multiplicity.
+            let (mut rest, mut expect) = (n, 1);
+            for &p in &odd_primes {
+                while rest % p == 0 {
+                    rest /= p;
+                    expect *= legendre(a, p);
+                }
+            }
+            assert_eq!(jacobi(a, n), expect, "({a} / {n})");
+        }
+    }
+}
+
+#[test]
+fn the_ladder_matches_the_plain_recurrence_and_powers_of_two() {
+    let mut state = 7;
+    let moduli = [5u64, 4_294_967_291, 1_000_000_007 * 998_244_353, u64::MAX - 58, u64::MAX - 2, (1 << 63) + 1];
+    for n in moduli {
+        let m = Montgomery::new(n);
+        let mulmod = |a: u64, b: u64| (u128::from(a) * u128::from(b) % u128::from(n)) as u64;
+        let from_montgomery = |x: u64| m.reduce(u128::from(x));
+        let two = m.add(m.one, m.one);
+        for p in [3u64, 4, 7, 100, splitmix64(&mut state) % n] {
+            let p = p % n;
+            // V_0 = 2, V_1 = P, V_{j+1} = P V_j - V_{j-1}, in u128 arithmetic.
+            let mut v = vec![2 % n, p];
+            for j in 1..1200 {
+                let next = (u128::from(mulmod(p, v[j])) + u128::from(n) - u128::from(v[j - 1])) % u128::from(n);
+                v.push(next as u64);
+            }
+            let mut power_of_two = 1u64;
+            for k in 0..1199u64 {
+                let e = splitmix64(&mut state) >> (splitmix64(&mut state) % 64);
+                let (x, vk, vk1) = bpsw::power_of_two_and_lucas_v(&m, e, k, m.to_montgomery(p), two);
+                assert_eq!(from_montgomery(vk), v[k as usize], "V_{k}, P = {p}, n = {n}");
+                assert_eq!(from_montgomery(vk1), v[k as usize + 1], "V_{}, P = {p}, n = {n}", k + 1);
+                let (mut expect, mut base, mut rest) = (1 % n, 2 % n, e);
+                while rest > 0 {
+                    if rest & 1 == 1 {
+                        expect = mulmod(expect, base);
+                    }
+                    base = mulmod(base, base);
+                    rest >>= 1;
+                }
+                assert_eq!(from_montgomery(x), expect, "2^{e} mod {n}");
+                // Exponent k alone, for the powers of two the loop sees.
+                let (x, _, _) = bpsw::power_of_two_and_lucas_v(&m, k, 0, two, two);
+                assert_eq!(from_montgomery(x), power_of_two);
+                power_of_two = mulmod(power_of_two, 2);
+            }
+        }
+    }
+}
+
+#[test]
+fn each_half_fails_exactly_on_its_known_pseudoprimes() {
+    let sieve = naive_sieve(500_000);
+    let mut strong_base_2 = vec![];
+    let mut lucas = vec![];
+    for n in (5..500_000u64).step_by(2) {
+        let prime = sieve[n as usize];
+        let lucas_says = is_extra_strong_lucas_probable_prime_alone(n);
+        assert!(lucas_says || !prime, "the Lucas test rejects the prime {n}");
+        if lucas_says && !prime {
+            lucas.push(n);
+        }
+        if n < 100_000 {
+            let base_2_says = is_strong_probable_prime_base_2(n);
+            assert!(base_2_says || !prime, "base 2 rejects the prime {n}");
+            if base_2_says && !prime {
+                strong_base_2.push(n);
+            }
+        }
+    }
+    assert_eq!(strong_base_2, STRONG_BASE_2_PSEUDOPRIMES);
+    assert_eq!(lucas, EXTRA_STRONG_LUCAS_PSEUDOPRIMES);
+}
+
+#[test]
+fn known_pseudoprimes_of_every_kind_are_composite() {
+    let carmichael = [561u64, 1105, 1729, 2465, 2821, 6601, 8911, 10585, 15841, 29341, 41041, 46657, 52633];
+    let big_strong_base_2 = [3_825_123_056_546_413_051u64, 341_550_071_728_321, 3_474_749_660_383, 2_152_302_898_747];
+    let all = STRONG_BASE_2_PSEUDOPRIMES
+        .iter()
+        .chain(&EXTRA_STRONG_LUCAS_PSEUDOPRIMES)
+        .chain(&STRONG_LUCAS_PSEUDOPRIMES)
+        .chain(&carmichael)
+        .chain(&big_strong_base_2);
+    for &n in all {
+        assert!(!reference_is_prime(n), "list entry {n} is not composite");
+        assert!(!bpsw_is_prime(n), "Baillie-PSW calls the composite {n} prime");
+        assert!(!super::is_prime(n), "is_prime calls the composite {n} prime");
+    }
+    for n in big_strong_base_2 {
+        assert!(is_strong_probable_prime_base_2(n), "{n} is a base-2 strong pseudoprime");
+    }
+}
+
+#[test]
+fn agrees_with_a_sieve_below_two_million() {
+    let sieve = naive_sieve(2_000_000);
+    for n in (5..2_000_000u64).step_by(2) {
+        assert_eq!(bpsw_is_prime(n), sieve[n as usize], "n = {n}");
+    }
+}
+
+#[test]
+fn squares_twin_products_and_the_top_of_the_range() {
+    // Perfect squares never get a Lucas parameter: the square check must catch each one.
+    for k in (3..200_000u64).step_by(2).chain((1 << 32) - 200_000..1 << 32).filter(|k| k % 2 == 1) {
+        assert_eq!(lucas_parameter(k * k), LucasParameter::Composite, "{k}^2");
+    }
+    let below_2_32: Vec<u64> = ((1u64 << 32) - 2000..1 << 32).filter(|&p| reference_is_prime(p)).collect();
+    assert!(below_2_32.len() > 50 && below_2_32.contains(&4_294_967_291));
+    for (i, &p) in below_2_32.iter().enumerate() {
+        assert!(!super::is_prime(p * p), "{p}^2");
+        for &q in &below_2_32[i + 1..] {
+            assert!(!super::is_prime(p * q), "{p} * {q}");
+        }
+    }
+    // Products of twin primes: n + 1 is a square, a classic trap for Lucas tests.
+    let mut twins = 0;
+    for p in (3_037_000_001u64..3_037_100_000).step_by(2) {
+        if reference_is_prime(p) && reference_is_prime(p + 2) {
+            twins += 1;
+            assert!(!super::is_prime(p * (p + 2)), "{p} * {}", p + 2);
+        }
+    }
+    assert!(twins > 50, "{twins} twin pairs");
+    // The largest primes below 2^64, and every number in the top 4000 against the reference.
+    let top_prime = (0..u64::MAX).map(|i| u64::MAX - i).find(|&n| super::is_prime(n));
+    assert_eq!(top_prime, Some(18_446_744_073_709_551_557));
+    for n in u64::MAX - 4000..=u64::MAX {
+        assert_eq!(super::is_prime(n), reference_is_prime(n), "n = {n}");
+    }
+}
+
+#[test]
+fn agrees_with_seven_base_miller_rabin_on_random_numbers() {
+    let mut state = 0x5EED_0FB9_5A5Au64;
+    let mut primes = 0;
+    for i in 0..400_000 {
+        let r = splitmix64(&mut state);
+        // Uniform u64, every bit length, and odd numbers above 2^63.
+        let n = match i % 3 {
+            0 => r,
+            1 => r >> (r % 64),
+            _ => r | 1 | 1 << 63,
+        };
+        let expect = seven_base_oracle(n);
+        primes += expect as usize;
+        assert_eq!(super::is_prime(n), expect, "n = {n}");
+        if n % 2 == 1 && (5..u64::MAX).contains(&n) {
+            assert_eq!(bpsw_is_prime(n), expect, "Baillie-PSW alone, n = {n}");
+        }
+    }
+    assert!(primes > 5000, "{primes} primes drawn");
+}
+
+#[test]
+fn the_seven_base_oracle_agrees_with_the_u128_reference() {
+    let mut state = 99;
+    for _ in 0..50_000 {
+        let n = splitmix64(&mut state) | 1 | 1 << 63;
+        assert_eq!(seven_base_oracle(n), reference_is_prime(n), "n = {n}");
+    }
+}
+
+#[test]
+fn tabled_jacobi_symbols_match_the_binary_algorithm() {
+    let mut state = 3;
+    let numbers = (1..100_000u64).step_by(2).chain((0..100_000).map(|_| splitmix64(&mut state) | 1));
+    for n in numbers {
+        let tabled = bpsw::tabled_symbols(n);
+        for (p, &symbol) in (3u64..).zip(&tabled) {
+            assert_eq!(symbol, jacobi(p * p - 4, n), "P = {p}, n = {n}");
+        }
+    }
+}
