@@ -255,8 +255,10 @@ hpk_status hpk_check_prime(uint64_t n,
                            bool *is_prime);
 
 /**
- * Whether `n` is prime: deterministic Miller-Rabin with a base set proven for every 64-bit
- * number. Microseconds per call for any n.
+ * Whether `n` is prime, exactly, for every 64-bit n: trial division by the primes below 256,
+ * then Miller-Rabin with a base set proven for n < 1122004669633 and Baillie-PSW (a base-2
+ * strong test and an extra strong Lucas test; no composite below 2^64 passes both) above.
+ * Under a microsecond per call for any n on a current x86-64 core.
  *
  * Returns HPK_OK or HPK_ERR_NULL_POINTER if `is_prime` is NULL.
  *

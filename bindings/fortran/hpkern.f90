@@ -149,7 +149,7 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_check_prime
 
-      !> Primality by deterministic Miller-Rabin (microseconds for any 64-bit n).
+      !> Primality, exact for any 64-bit n (Miller-Rabin or Baillie-PSW; under a microsecond).
       function hpk_is_prime(n, is_prime) result(status) bind(C, name="hpk_is_prime")
          import :: c_bool, c_int32_t, c_int64_t
          integer(c_int64_t), value :: n
@@ -343,7 +343,7 @@ contains
       status = hpk_julia_calculate_z(zs, cs, size(zs, kind=c_size_t), maxiter, output)
    end function hpk_calculate_z
 
-   !> is_prime(i) = whether numbers(i) is prime (Miller-Rabin, in parallel). Both arrays must have
+   !> is_prime(i) = whether numbers(i) is prime (as hpk_is_prime, in parallel). Both arrays must have
    !> the same size (else HPK_ERR_INVALID_SIZE). numbers are uint64_t bit patterns.
    function hpk_is_prime_array(numbers, is_prime) result(status)
       integer(c_int64_t), contiguous, intent(in) :: numbers(:)

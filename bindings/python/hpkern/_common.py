@@ -338,7 +338,7 @@ class Kernels:
     # -- primes -----------------------------------------------------------------------------------
 
     def is_prime(self, n):
-        """Whether the int n (0..2**64-1) is prime; deterministic Miller-Rabin, microseconds."""
+        """Whether the int n (0..2**64-1) is prime; exact (Miller-Rabin or Baillie-PSW), about a microsecond."""
         result = np.zeros(1, dtype=np.bool_)
         self._call("hpk_is_prime", _int("n", n), result)
         return bool(result[0])
