@@ -9,13 +9,13 @@
 //! start together, so the vector's step count is every lane's iteration bound: no per-lane
 //! comparison with maxiter either.
 
-use super::{escapes_are_final, RowGeometry};
+use super::{escapes_are_final, PixelGroups, RowGeometry};
 use core::arch::x86_64::*;
 
 const LANES: usize = 8;
 
 /// Escape counts of the `out.len() / width` grid rows from `first_row` on, into `out`
-/// (row-major). Counts are those of [`crate::julia::escape_count`] bit for bit: the pixel
+/// (row-major), for maxiter >= 1 (the dispatcher answers 0 itself). Counts are those of [`crate::julia::escape_count`] bit for bit: the pixel
 /// coordinates as `Grid::z` computes them, the iteration in the same operations and order.
 ///
 /// # Safety
@@ -38,11 +38,7 @@ pub(super) unsafe fn escape_rows(out: &mut [i32], first_row: usize, g: &RowGeome
 /// As [`escape_rows`].
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
 unsafe fn rows_in_flight<const STICKY: bool>(out: &mut [i32], first_row: usize, g: &RowGeometry) {
-    let width = g.width;
-    assert!(width > 0 && out.len().is_multiple_of(width) && g.maxiter >= 0);
-    if g.maxiter == 0 {
-        return out.fill(0);
-    }
+    assert!(g.width > 0 && out.len().is_multiple_of(g.width) && g.maxiter > 0);
     let (four, one, zero) = (_mm512_set1_pd(4.0), _mm512_set1_pd(1.0), _mm512_setzero_pd());
     let (cr, ci) = (_mm512_set1_pd(g.c.re), _mm512_set1_pd(g.c.im));
     let (x1, x_step) = (_mm512_set1_pd(g.x1), _mm512_set1_pd(g.x_step));
@@ -60,27 +56,17 @@ unsafe fn rows_in_flight<const STICKY: bool>(out: &mut [i32], first_row: usize, 
         at: usize,
         live: bool,
     }
-    let rows = out.len() / width;
-    // The next vector's pixels: row `next_row`, columns from `next_col`.
-    let (mut next_row, mut next_col) = (0, 0);
-    let mut zi_of_row = g.y2 + first_row as f64 * g.y_step;
-    // The next vector: the coordinates of Grid::z, x1 + k*x_step and y2 + r*y_step (separate
-    // multiply and add, as the scalar code), k exact in f64; dead past the last row.
-    let mut start = || {
-        if next_row == rows {
-            return Vector { zr: zero, zi: zero, count: zero, valid: 0, running: 0, steps: 0, at: 0, live: false };
+    let mut groups = PixelGroups::new(g, LANES, first_row, out.len() / g.width);
+    // The next group's vector: the coordinates of Grid::z, x1 + k*x_step (separate multiply and
+    // add, as the scalar code; k exact in f64) and the group's zi; dead past the last row.
+    let mut start = || match groups.next() {
+        None => Vector { zr: zero, zi: zero, count: zero, valid: 0, running: 0, steps: 0, at: 0, live: false },
+        Some(p) => {
+            let valid = if p.count == LANES { 0xff } else { (1u8 << p.count) - 1 };
+            let k = _mm512_add_pd(iota, _mm512_set1_pd(p.col as f64));
+            let zr = _mm512_add_pd(x1, _mm512_mul_pd(k, x_step));
+            Vector { zr, zi: _mm512_set1_pd(p.zi), count: zero, valid, running: valid, steps: 0, at: p.at, live: true }
         }
-        let lanes = (width - next_col).min(LANES);
-        let valid = if lanes == LANES { 0xff } else { (1u8 << lanes) - 1 };
-        let k = _mm512_add_pd(iota, _mm512_set1_pd(next_col as f64));
-        let zr = _mm512_add_pd(x1, _mm512_mul_pd(k, x_step));
-        let vector = Vector { zr, zi: _mm512_set1_pd(zi_of_row), count: zero, valid, running: valid, steps: 0, at: next_row * width + next_col, live: true };
-        next_col += lanes;
-        if next_col == width {
-            (next_row, next_col) = (next_row + 1, 0);
-            zi_of_row = g.y2 + (first_row + next_row) as f64 * g.y_step;
-        }
-        vector
     };
     let base = out.as_mut_ptr();
     // One step of one vector; the vector's last step stores its counts and starts the next slot.

@@ -84,10 +84,66 @@ impl RowGeometry {
     }
 }
 
+/// A run of grid rows walked `lanes` pixels at a time (fewer at a row's end), for the row
+/// kernels: where each group goes in the output, its first column and its rows' imaginary part.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+pub(super) struct PixelGroups<'g> {
+    g: &'g RowGeometry,
+    lanes: usize,
+    rows: usize,
+    first_row: usize,
+    row: usize,
+    col: usize,
+    zi: f64,
+}
+
+/// `count` pixels of one row: output index `at`, columns `col..col + count`, start z imaginary
+/// part `zi` (the real parts are the kernel's, as `x1 + k*x_step`).
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+pub(super) struct PixelGroup {
+    pub at: usize,
+    pub col: usize,
+    pub count: usize,
+    pub zi: f64,
+}
+
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+impl<'g> PixelGroups<'g> {
+    /// The groups of `rows` rows from `first_row` on.
+    pub(super) fn new(g: &'g RowGeometry, lanes: usize, first_row: usize, rows: usize) -> Self {
+        PixelGroups { g, lanes, rows, first_row, row: 0, col: 0, zi: g.y2 + first_row as f64 * g.y_step }
+    }
+}
+
+impl Iterator for PixelGroups<'_> {
+    type Item = PixelGroup;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<PixelGroup> {
+        if self.row == self.rows {
+            return None;
+        }
+        let width = self.g.width;
+        let count = (width - self.col).min(self.lanes);
+        let group = PixelGroup { at: self.row * width + self.col, col: self.col, count, zi: self.zi };
+        self.col += count;
+        if self.col == width {
+            (self.row, self.col) = (self.row + 1, 0);
+            // The operations of Grid::z: y2 + r*y_step.
+            self.zi = self.g.y2 + (self.first_row + self.row) as f64 * self.g.y_step;
+        }
+        Some(group)
+    }
+}
+
 /// Escape counts of the `out.len() / width` grid rows from `first_row` on, row-major, on the
 /// `isa` path. The vector paths keep each vector on 8 (AVX-512) or 4 (AVX2) neighbouring pixels
 /// (see `avx512_rows`); the scalar path streams the pixels through [`escape_counts`].
 pub(super) fn escape_rows(isa: Isa, out: &mut [i32], first_row: usize, g: &RowGeometry) {
+    assert!(g.width > 0 && out.len().is_multiple_of(g.width) && g.maxiter >= 0);
+    if g.maxiter == 0 {
+        return out.fill(0); // the row kernels take at least one step
+    }
     match isa {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: Isa::Avx512 is only ever active when the CPU has AVX-512 F/DQ/VL/BW.
