@@ -15,8 +15,9 @@ use core::arch::x86_64::*;
 const LANES: usize = 8;
 
 /// Escape counts of the `out.len() / width` grid rows from `first_row` on, into `out`
-/// (row-major), for maxiter >= 1 (the dispatcher answers 0 itself). Counts are those of [`crate::julia::escape_count`] bit for bit: the pixel
-/// coordinates as `Grid::z` computes them, the iteration in the same operations and order.
+/// (row-major), for maxiter >= 1 (the dispatcher answers 0 itself). Counts are those of
+/// [`crate::julia::escape_count`] bit for bit: the pixel coordinates as `Grid::z` computes them,
+/// the iteration in the same operations and order.
 ///
 /// # Safety
 /// The CPU must support AVX-512 F, DQ, VL and BW (checked once by `crate::isa`).
