@@ -14,9 +14,8 @@
 //! bit-identical to it.
 
 use super::stencil::RowKernel;
-use super::{copy_parallel, output_kernel, Boundary};
+use super::{output_kernel, run_passes, Boundary};
 use crate::isa::Isa;
-use crate::pool;
 use std::ops::Range;
 
 /// Bytes of ring buffer per band: a quarter of a 2 MiB L2. Measured on the 2-core Xeon: strips
@@ -80,49 +79,6 @@ impl Plan {
             }
             kernels.1.finish();
         });
-    }
-}
-
-/// Passes of up to `steps_per_pass` steps each, `steps` in all, ping-ponging between `grid` and
-/// `scratch`; the result ends in `grid`. A pass runs one task per element of `states` (on the
-/// pool when called inside `pool::install`): task `k` gets its state, the pass's source grid, the
-/// pass's step count and the output rows `band_start(k)..band_start(k + 1)` (first row index and
-/// the rows of the destination grid), which it must fill with the state `t` steps on.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn run_passes<S: Send>(
-    grid: &mut [f64],
-    scratch: &mut [f64],
-    cols: usize,
-    steps: u64,
-    steps_per_pass: usize,
-    threads: usize,
-    band_start: impl Fn(usize) -> usize,
-    states: &mut [S],
-    task: impl Fn(&mut S, &[f64], usize, usize, &mut [f64]) + Sync,
-) {
-    let bands = states.len();
-    let (mut src, mut dst) = (&mut *grid, &mut *scratch);
-    let mut remaining = steps;
-    while remaining > 0 {
-        let t = remaining.min(steps_per_pass as u64) as usize;
-        let src_ro: &[f64] = src;
-        let mut tasks: Vec<(&mut S, usize, &mut [f64])> = Vec::with_capacity(bands);
-        let mut rest: &mut [f64] = dst;
-        for (k, state) in states.iter_mut().enumerate() {
-            let (band, tail) = rest.split_at_mut((band_start(k + 1) - band_start(k)) * cols);
-            tasks.push((state, band_start(k), band));
-            rest = tail;
-        }
-        pool::for_each_chunk_mut(threads, &mut tasks, 1, |_, one| {
-            let (ref mut state, r0, ref mut out) = one[0];
-            task(state, src_ro, t, r0, out);
-        });
-        std::mem::swap(&mut src, &mut dst);
-        remaining -= t as u64;
-    }
-    // After the last swap `src` holds the newest state; it is `scratch` for an odd pass count.
-    if steps.div_ceil(steps_per_pass as u64) % 2 == 1 {
-        copy_parallel(src, dst, threads);
     }
 }
 

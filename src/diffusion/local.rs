@@ -13,9 +13,9 @@
 //! level is a plain sweep of whole rows, with a plain step's reuse of the row above and the row
 //! itself in L1, and the tile stays in L2 from one level to the next.
 
-use super::blocked::{self, row_stride, run_passes, Pass};
+use super::blocked::{self, row_stride, Pass};
 use super::stencil::RowKernel;
-use super::{output_kernel, Boundary};
+use super::{output_kernel, run_passes, Boundary};
 use crate::isa::Isa;
 use std::cell::RefCell;
 

@@ -168,7 +168,8 @@ fn run_on(
     pool::install(all_steps)
 }
 
-/// One full-grid step after another, ping-ponging; the result ends in `grid`.
+/// One full-grid step after another, ping-ponging; the result ends in `grid`. Each step is a
+/// pass of one step, split into row chunks as in [`step`].
 #[allow(clippy::too_many_arguments)]
 fn run_stepwise(
     isa: Isa,
@@ -182,13 +183,54 @@ fn run_stepwise(
     threads: usize,
 ) {
     let kernel = output_kernel(isa, grid.len());
+    let rows_per_chunk = rows.div_ceil(threads * 4).max(1);
+    let chunk_start = |k: usize| (k * rows_per_chunk).min(rows);
+    let mut chunks = vec![(); rows.div_ceil(rows_per_chunk)];
+    run_passes(grid, scratch, cols, steps, 1, threads, chunk_start, &mut chunks, |_, src, _, r0, out| {
+        stencil::update_rows(kernel, src, out, r0, rows, cols, ddt, boundary)
+    });
+}
+
+/// Passes of up to `steps_per_pass` steps each, `steps` in all, ping-ponging between `grid` and
+/// `scratch`; the result ends in `grid`. Every `run` plan (plain steps, the wavefront, tiles) is a
+/// task per pass for each element of `states`, on `threads` workers (the count `pool::install`
+/// passed; 1 = in order on this thread): task `k` gets its state, the pass's source grid, the
+/// pass's step count and the output rows `band_start(k)..band_start(k + 1)` (first row index and
+/// the rows of the destination grid), which it must fill with the grid `t` steps on.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run_passes<S: Send>(
+    grid: &mut [f64],
+    scratch: &mut [f64],
+    cols: usize,
+    steps: u64,
+    steps_per_pass: usize,
+    threads: usize,
+    band_start: impl Fn(usize) -> usize,
+    states: &mut [S],
+    task: impl Fn(&mut S, &[f64], usize, usize, &mut [f64]) + Sync,
+) {
+    let bands = states.len();
     let (mut src, mut dst) = (&mut *grid, &mut *scratch);
-    for _ in 0..steps {
-        step(kernel, src, dst, rows, cols, ddt, boundary, threads);
+    let mut remaining = steps;
+    while remaining > 0 {
+        let t = remaining.min(steps_per_pass as u64) as usize;
+        let src_ro: &[f64] = src;
+        let mut tasks: Vec<(&mut S, usize, &mut [f64])> = Vec::with_capacity(bands);
+        let mut rest: &mut [f64] = dst;
+        for (k, state) in states.iter_mut().enumerate() {
+            let (band, tail) = rest.split_at_mut((band_start(k + 1) - band_start(k)) * cols);
+            tasks.push((state, band_start(k), band));
+            rest = tail;
+        }
+        pool::for_each_chunk_mut(threads, &mut tasks, 1, |_, one| {
+            let (ref mut state, r0, ref mut out) = one[0];
+            task(state, src_ro, t, r0, out);
+        });
         std::mem::swap(&mut src, &mut dst);
+        remaining -= t as u64;
     }
-    // After the last swap `src` holds the newest state; it is `scratch` for odd step counts.
-    if steps % 2 == 1 {
+    // After the last swap `src` holds the newest state; it is `scratch` for an odd pass count.
+    if steps.div_ceil(steps_per_pass as u64) % 2 == 1 {
         copy_parallel(src, dst, threads);
     }
 }
