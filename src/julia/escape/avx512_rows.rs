@@ -9,7 +9,7 @@
 //! start together, so the vector's step count is every lane's iteration bound: no per-lane
 //! comparison with maxiter either.
 
-use super::{escapes_are_final, PixelGroups, RowGeometry};
+use super::{PixelGroups, RowGeometry};
 use core::arch::x86_64::*;
 
 const LANES: usize = 8;
@@ -19,26 +19,13 @@ const LANES: usize = 8;
 /// [`crate::julia::escape_count`] bit for bit: the pixel coordinates as `Grid::z` computes them,
 /// the iteration in the same operations and order.
 ///
+/// STICKY keeps a per-lane stop mask: needed unless every escaped z stays out
+/// ([`super::escapes_are_final`]), which the caller decides.
+///
 /// # Safety
 /// The CPU must support AVX-512 F, DQ, VL and BW (checked once by `crate::isa`).
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
-pub(super) unsafe fn escape_rows(out: &mut [i32], first_row: usize, g: &RowGeometry) {
-    // SAFETY: the caller guarantees the CPU features, which this function has too.
-    unsafe {
-        if escapes_are_final(g.c) {
-            rows_in_flight::<false>(out, first_row, g)
-        } else {
-            rows_in_flight::<true>(out, first_row, g)
-        }
-    }
-}
-
-/// The kernel; STICKY keeps a per-lane stop mask (needed when an escaped z may come back).
-///
-/// # Safety
-/// As [`escape_rows`].
-#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
-unsafe fn rows_in_flight<const STICKY: bool>(out: &mut [i32], first_row: usize, g: &RowGeometry) {
+pub(super) unsafe fn escape_rows<const STICKY: bool>(out: &mut [i32], first_row: usize, g: &RowGeometry) {
     assert!(g.width > 0 && out.len().is_multiple_of(g.width) && g.maxiter > 0);
     let (four, one, zero) = (_mm512_set1_pd(4.0), _mm512_set1_pd(1.0), _mm512_setzero_pd());
     let (cr, ci) = (_mm512_set1_pd(g.c.re), _mm512_set1_pd(g.c.im));

@@ -144,13 +144,24 @@ pub(super) fn escape_rows(isa: Isa, out: &mut [i32], first_row: usize, g: &RowGe
     if g.maxiter == 0 {
         return out.fill(0); // the row kernels take at least one step
     }
+    let sticky = !escapes_are_final(g.c);
     match isa {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: Isa::Avx512 is only ever active when the CPU has AVX-512 F/DQ/VL/BW.
-        Isa::Avx512 => unsafe { avx512_rows::escape_rows(out, first_row, g) },
+        Isa::Avx512 => unsafe {
+            match sticky {
+                false => avx512_rows::escape_rows::<false>(out, first_row, g),
+                true => avx512_rows::escape_rows::<true>(out, first_row, g),
+            }
+        },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: Isa::Avx2 is only ever active when the CPU has AVX2 and FMA.
-        Isa::Avx2 => unsafe { avx2_rows::escape_rows(out, first_row, g) },
+        Isa::Avx2 => unsafe {
+            match sticky {
+                false => avx2_rows::escape_rows::<false>(out, first_row, g),
+                true => avx2_rows::escape_rows::<true>(out, first_row, g),
+            }
+        },
         _ => {
             let rows = first_row..first_row + out.len() / g.width;
             let points = rows.flat_map(|r| (0..g.width).map(move |k| (g.z(r, k), g.c)));
