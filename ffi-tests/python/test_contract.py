@@ -55,6 +55,25 @@ def test_ctypes_struct_matches_the_header(hpk):
     assert ctypes.sizeof(hpk.HpkComplex) == 16
 
 
+@only_ctypes
+@pytest.mark.parametrize("case", ["writable", "read-only", "empty", "fortran-transposed"])
+def test_ctypes_pointers_point_at_the_array_data(hpk, case):
+    """Both ways _pointer_to builds a pointer (from_buffer, or the address for read-only and
+    empty arrays) give the address of the array's first element, typed as the parameter."""
+    import numpy as np
+    array = {"writable": lambda: np.arange(12.0).reshape(3, 4),
+             "read-only": lambda: np.arange(12.0).reshape(3, 4),
+             "empty": lambda: np.zeros(0),
+             "fortran-transposed": lambda: np.asfortranarray(np.arange(12.0).reshape(3, 4)).T}[case]()
+    if case == "read-only":
+        array.flags.writeable = False
+    pointer = hpk._pointer_to(array, POINTER(c_double))
+    assert type(pointer._obj) is c_double
+    assert ctypes.addressof(pointer._obj) == array.__array_interface__["data"][0]
+    if array.size:
+        assert pointer._obj.value == array.flat[0]
+
+
 @only_cffi
 def test_cffi_declarations_come_from_the_header(hpk, ctypes_api):
     assert hpk.header_path.resolve() == HEADER.resolve()

@@ -127,6 +127,8 @@ def _int(name: str, value: Any, ctype: str = "uint64_t") -> int:
 def _real(name: str, value: Any) -> float:
     """``value`` as a float; TypeError for anything that is not a real number. NaN and inf pass
     (the library reports them as HPK_ERR_INVALID_ARGUMENT)."""
+    if type(value) is float:  # the common case, without the slower abstract-class check
+        return value
     if not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     return float(value)

@@ -75,9 +75,14 @@ def _open(path: str) -> ctypes.CDLL:
 def _pointer_to(array: np.ndarray, argtype):
     """The argument for a ``POINTER(T)`` parameter that points at ``array``'s data.
 
-    A reference to a ``T`` placed at the data's address (nothing is read or copied), rather than
-    ``array.ctypes.data_as``: that builds a helper object and costs about 5 us a call, as much as
-    the rest of a small call. The caller keeps ``array`` alive for the call."""
+    A reference to a ``T`` laid over the array's first element (nothing is read or copied),
+    rather than ``array.ctypes.data_as``, which costs about 5 us a call, as much as the rest of
+    a small call. ``from_buffer`` (about 1 us) takes writable arrays of at least one element;
+    the others (read-only inputs, empty arrays) are placed at the address from
+    ``__array_interface__`` (about 4 us: it builds a dict). The caller keeps ``array`` alive for
+    the call."""
+    if array.flags.writeable and array.nbytes >= ctypes.sizeof(argtype._type_):
+        return ctypes.byref(argtype._type_.from_buffer(array))
     return ctypes.byref(argtype._type_.from_address(array.__array_interface__["data"][0]))
 
 
