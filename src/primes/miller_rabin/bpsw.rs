@@ -110,76 +110,114 @@ pub(super) fn lucas_parameter(n: u64) -> LucasParameter {
     LucasParameter::NotFound
 }
 
-/// 2^e (the base-2 Miller-Rabin chain) and (V_k, V_{k+1}) of the Lucas sequence V_0 = 2,
-/// V_1 = P, V_{j+1} = P V_j - V_{j-1} (Q = 1), all in Montgomery form (`p`, `two` too), in one
-/// loop: each step makes four independent products (two per test), so it costs about one
-/// product's latency (~14 cycles), not the sum.
+/// Both halves of Baillie-PSW for odd n >= 5, n < 2^64 - 1, with Lucas parameter `p` (< n):
+/// whether n is a strong probable prime to base 2, and whether it is an extra strong Lucas
+/// probable prime. With n - 1 = d 2^s and n + 1 = d' 2^s' (d, d' odd):
+/// - base 2: 2^d = 1, or 2^(d 2^r) = -1 for some 0 <= r < s;
+/// - Lucas (Q = 1): U_d' = 0 and V_d' = +-2, or V_(d' 2^r) = 0 for some 0 <= r < s' - 1.
+///   U_d' itself is never computed: D U_d' = 2 V_(d'+1) - P V_d', and D = P^2 - 4 is
+///   invertible mod n.
 ///
-/// 2^e goes right to left (2^(2^i) squared on one chain, multiplied into the result on the
-/// other): no doubling sits between two products on a chain. The Lucas ladder goes over k's bits
-/// from the top: V_{2j} = V_j^2 - 2 and V_{2j+1} = V_j V_{j+1} - P. Conditional moves replace
-/// branches on the bits (a branch per random bit would mispredict half the time). Leading zero
-/// bits of k leave (V_0, V_1) unchanged (V_0^2 - 2 = 2, V_0 V_1 - P = P), so one loop over the
-/// longer exponent serves both.
+/// Each test is a chain of Montgomery products, first over its odd part's bits, then squaring.
+/// The two chains run side by side throughout, so the CPU overlaps their latencies: first both
+/// odd parts; then whichever has bits left beside the other's first squarings; then the
+/// squarings left. A prime whose n - 1 or n + 1 holds a large power of two (2^61 - 1,
+/// 27 2^59 + 1) so costs about as much as another, not a second chain's length more.
+/// - 2^d goes right to left (2^(2^i) squared on one chain, multiplied into the result on the
+///   other): no doubling sits between two products on a chain.
+/// - The Lucas ladder goes over d''s bits from the top: V_2j = V_j^2 - 2 and
+///   V_(2j+1) = V_j V_(j+1) - P; its squarings are V_(2j) = V_j^2 - 2.
+///
+/// Conditional moves replace branches on the bits (a branch per random bit would mispredict half
+/// the time); the squarings' checks are flags, with no early exit (most numbers here are prime).
 #[inline(always)]
-pub(super) fn power_of_two_and_lucas_v(m: &Montgomery, e: u64, k: u64, p: u64, two: u64) -> (u64, u64, u64) {
-    let bits = 64 - (e | k).leading_zeros();
-    if bits == 0 {
-        return (m.one, two, p);
-    }
-    let (mut power, mut result) = (two, m.one);
-    let (mut v, mut w) = (two, p);
-    // e is read from its low bit and shifted right, k from its top bit and shifted left: no
-    // index or variable shift lives in the loop (the loop is short of registers as it is).
-    let mut e = e;
-    let mut k = k << (64 - bits);
-    // The value squared next: V_j (bit 0, giving V_2j) or V_{j+1} (bit 1, giving V_{2j+2}).
-    let mut half = select_unpredictable(k >> 63 == 1, w, v);
-    for _ in 0..bits {
-        let product = m.mul(result, power);
-        result = select_unpredictable(e & 1 == 1, product, result);
-        power = m.mul(power, power);
-        e >>= 1;
-
-        let bit = k >> 63 == 1;
-        // Whether the next bit equals this one (after the last bit: anything, half is unused).
-        let same_next_bit = (k ^ (k << 1)) >> 63 == 0;
-        k <<= 1;
-        let odd = m.mul_minus(v, w, p); // V_{2j+1}
-        let even = m.mul_minus(half, half, two); // V_{2j} (bit 0) or V_{2j+2} (bit 1)
-        (v, w) = (select_unpredictable(bit, odd, even), select_unpredictable(bit, even, odd));
-        // Next half, straight from the products (one move on the chain, not two): V_{2j'} is
-        // `even` after bit 0 and `odd` after bit 1, and the other way round for V_{2j'+1}.
-        half = select_unpredictable(same_next_bit, even, odd);
-    }
-    (result, v, w)
-}
-
-/// The extra strong Lucas conditions on V_d, V_{d+1} (n + 1 = d * 2^s, d odd, D = P^2 - 4 prime
-/// to n): U_d = 0 and V_d = +-2, or V_{d 2^r} = 0 for some 0 <= r < s - 1. U_d itself is never
-/// computed: D U_d = 2 V_{d+1} - P V_d, and D is invertible mod n.
-#[inline(always)]
-fn extra_strong_lucas_tail(m: &Montgomery, mut v: u64, w: u64, p: u64, two: u64, s: u32) -> bool {
-    if (v == two || v == m.n - two) && m.add(w, w) == m.mul(p, v) {
-        return true;
-    }
-    for _ in 1..s {
-        if v == 0 {
-            return true;
-        }
-        v = m.mul_minus(v, v, two);
-    }
-    false
-}
-
-/// Whether n passes the extra strong Lucas test with parameter `p` (< n, from [`lucas_parameter`]).
-#[cfg(test)]
-pub(super) fn is_extra_strong_lucas_probable_prime(m: &Montgomery, p: u64) -> bool {
+pub(super) fn probable_prime_tests(m: &Montgomery, p: u64) -> (bool, bool) {
     let n = m.n;
-    let s = (n + 1).trailing_zeros();
-    let (p, two) = (m.to_montgomery(p), m.add(m.one, m.one));
-    let (_, v, w) = power_of_two_and_lucas_v(m, 0, (n + 1) >> s, p, two);
-    extra_strong_lucas_tail(m, v, w, p, two, s)
+    debug_assert!(n % 2 == 1 && (5..u64::MAX).contains(&n) && p < n);
+    let (s, s_lucas) = ((n - 1).trailing_zeros(), (n + 1).trailing_zeros());
+    let (d, d_lucas) = ((n - 1) >> s, (n + 1) >> s_lucas);
+    let (bits, bits_lucas) = (64 - d.leading_zeros(), 64 - d_lucas.leading_zeros());
+    let (two, minus_one, p) = (m.add(m.one, m.one), m.n - m.one, m.to_montgomery(p));
+
+    // 2^d: `power` is 2^(2^i), `result` collects the set bits. e is read from its low bit and
+    // shifted right, k from its top bit and shifted left: no index or variable shift lives in
+    // the loops (they are short of registers as it is).
+    let (mut power, mut result, mut e) = (two, m.one, d);
+    macro_rules! base_2_bit {
+        () => {{
+            let product = m.mul(result, power);
+            result = select_unpredictable(e & 1 == 1, product, result);
+            power = m.mul(power, power);
+            e >>= 1;
+        }};
+    }
+    // (V_j, V_(j+1)) for j = the bits of d' read so far, from (V_0, V_1) = (2, P).
+    let (mut v, mut w, mut k) = (two, p, d_lucas << (64 - bits_lucas));
+    // The value squared next: V_j (bit 0, giving V_2j) or V_(j+1) (bit 1, giving V_(2j+2)).
+    let mut half = select_unpredictable(k >> 63 == 1, w, v);
+    macro_rules! lucas_bit {
+        () => {{
+            let bit = k >> 63 == 1;
+            // Whether the next bit equals this one (after the last bit: anything, half is unused).
+            let same_next_bit = (k ^ (k << 1)) >> 63 == 0;
+            k <<= 1;
+            let odd = m.mul_minus(v, w, p); // V_(2j+1)
+            let even = m.mul_minus(half, half, two); // V_2j (bit 0) or V_(2j+2) (bit 1)
+            (v, w) = (select_unpredictable(bit, odd, even), select_unpredictable(bit, even, odd));
+            // Next half, straight from the products (one move on the chain, not two): V_2j' is
+            // `even` after bit 0 and `odd` after bit 1, and the other way round for V_(2j'+1).
+            half = select_unpredictable(same_next_bit, even, odd);
+        }};
+    }
+    // Squarings: x (2^d, once the base-2 chain's bits are done) is 2^(d 2^r) after r of them,
+    // checked for r < s; V_(d' 2^r) is checked for r < s' - 1, then doubled.
+    let mut x: u64;
+    let (mut r, mut r_lucas) = (0u32, 0u32);
+    let (mut base_2_minus_one, mut lucas_zero) = (false, false);
+    macro_rules! base_2_square {
+        () => {{
+            x = m.mul(x, x);
+            r += 1;
+            base_2_minus_one |= (r < s) & (x == minus_one);
+        }};
+    }
+    macro_rules! lucas_square {
+        () => {{
+            lucas_zero |= (r_lucas < s_lucas - 1) & (v == 0);
+            v = m.mul_minus(v, v, two);
+            r_lucas += 1;
+        }};
+    }
+
+    for _ in 0..bits.min(bits_lucas) {
+        base_2_bit!();
+        lucas_bit!();
+    }
+    // The chain with bits left runs them beside the other's first squarings.
+    let (mut v_d, mut w_d) = (v, w);
+    if bits > bits_lucas {
+        for _ in bits_lucas..bits {
+            base_2_bit!();
+            lucas_square!();
+        }
+        x = result;
+    } else {
+        x = result;
+        for _ in bits..bits_lucas {
+            lucas_bit!();
+            base_2_square!();
+        }
+        (v_d, w_d) = (v, w);
+    }
+    // Extra squarings past either window are harmless: the checks ignore them.
+    for _ in 0..(s - 1 - r.min(s - 1)).max(s_lucas - 1 - r_lucas.min(s_lucas - 1)) {
+        base_2_square!();
+        lucas_square!();
+    }
+    let base_2_passes = result == m.one || result == minus_one || base_2_minus_one;
+    let lucas_passes =
+        lucas_zero || ((v_d == two || v_d == m.n - two) && m.add(w_d, w_d) == m.mul(p, v_d));
+    (base_2_passes, lucas_passes)
 }
 
 /// Baillie-PSW for odd n with 5 <= n < 2^64 - 1: whether n is prime, or None if no Lucas
@@ -191,12 +229,8 @@ pub(super) fn is_prime(m: &Montgomery) -> Option<bool> {
         LucasParameter::Composite => return Some(false),
         LucasParameter::NotFound => return None,
     };
-    let s_minus = (n - 1).trailing_zeros();
-    let s_plus = (n + 1).trailing_zeros();
-    let two = m.add(m.one, m.one);
     // P is far below n for every caller's n; reducing it costs nothing and keeps tiny n valid
     // (the sequence mod n depends only on P mod n).
-    let p = m.to_montgomery(p % n);
-    let (x, v, w) = power_of_two_and_lucas_v(m, (n - 1) >> s_minus, (n + 1) >> s_plus, p, two);
-    Some(super::strong_tail(m, x, s_minus) && extra_strong_lucas_tail(m, v, w, p, two, s_plus))
+    let (base_2, lucas) = probable_prime_tests(m, p % n);
+    Some(base_2 && lucas)
 }

@@ -2,10 +2,10 @@
 //! Lucas ladder against the plain recurrence, and the whole test against a sieve, the 7-base
 //! Miller-Rabin and an independent u128 Miller-Rabin.
 
-use super::bpsw::{self, is_extra_strong_lucas_probable_prime, jacobi, lucas_parameter, LucasParameter};
+use super::bpsw::{self, jacobi, lucas_parameter, probable_prime_tests, LucasParameter};
 use super::montgomery::Montgomery;
 use super::tests::{naive_sieve, reference_is_prime};
-use super::{sinclair_bases, strong_tail, SMALL_ODD_PRIMES};
+use super::{sinclair_bases, SMALL_ODD_PRIMES};
 
 /// Odd composites below 100000 that are strong probable primes to base 2 (OEIS A001262).
 const STRONG_BASE_2_PSEUDOPRIMES: [u64; 16] =
@@ -29,20 +29,17 @@ fn splitmix64(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Base-2 strong probable prime test alone, through the interleaved ladder (Lucas exponent 0).
+/// Base-2 strong probable prime test alone: the first half of the combined loop (its Lucas half,
+/// here with P = 3, is ignored), for odd n >= 5.
 fn is_strong_probable_prime_base_2(n: u64) -> bool {
-    let m = Montgomery::new(n);
-    let s = (n - 1).trailing_zeros();
-    let two = m.add(m.one, m.one);
-    let (x, _, _) = bpsw::power_of_two_and_lucas_v(&m, (n - 1) >> s, 0, two, two);
-    strong_tail(&m, x, s)
+    probable_prime_tests(&Montgomery::new(n), 3).0
 }
 
 /// The extra strong Lucas test alone, with Baillie's parameter; squares and numbers sharing a
 /// factor with P^2 - 4 fail.
 fn is_extra_strong_lucas_probable_prime_alone(n: u64) -> bool {
     match lucas_parameter(n) {
-        LucasParameter::Found(p) => is_extra_strong_lucas_probable_prime(&Montgomery::new(n), p % n),
+        LucasParameter::Found(p) => probable_prime_tests(&Montgomery::new(n), p % n).1,
         LucasParameter::Composite => false,
         LucasParameter::NotFound => panic!("no Lucas parameter for {n}"),
     }
@@ -94,45 +91,83 @@ fn jacobi_matches_eulers_criterion_and_multiplicativity() {
     }
 }
 
+/// The half of each test that runs after the exponent's odd part: numbers k 2^j + 1 and
+/// k 2^j - 1 have j (or more) factors of two in n - 1 or n + 1, up to 62. Each is checked, both
+/// halves, against a direct u128 computation of the test's definition.
 #[test]
-fn the_ladder_matches_the_plain_recurrence_and_powers_of_two() {
-    let mut state = 7;
-    let moduli = [5u64, 4_294_967_291, 1_000_000_007 * 998_244_353, u64::MAX - 58, u64::MAX - 2, (1 << 63) + 1];
-    for n in moduli {
-        let m = Montgomery::new(n);
-        let mulmod = |a: u64, b: u64| (u128::from(a) * u128::from(b) % u128::from(n)) as u64;
-        let from_montgomery = |x: u64| m.reduce(u128::from(x));
-        let two = m.add(m.one, m.one);
-        for p in [3u64, 4, 7, 100, splitmix64(&mut state) % n] {
-            let p = p % n;
-            // V_0 = 2, V_1 = P, V_{j+1} = P V_j - V_{j-1}, in u128 arithmetic.
-            let mut v = vec![2 % n, p];
-            for j in 1..1200 {
-                let next = (u128::from(mulmod(p, v[j])) + u128::from(n) - u128::from(v[j - 1])) % u128::from(n);
-                v.push(next as u64);
-            }
-            let mut power_of_two = 1u64;
-            for k in 0..1199u64 {
-                let e = splitmix64(&mut state) >> (splitmix64(&mut state) % 64);
-                let (x, vk, vk1) = bpsw::power_of_two_and_lucas_v(&m, e, k, m.to_montgomery(p), two);
-                assert_eq!(from_montgomery(vk), v[k as usize], "V_{k}, P = {p}, n = {n}");
-                assert_eq!(from_montgomery(vk1), v[k as usize + 1], "V_{}, P = {p}, n = {n}", k + 1);
-                let (mut expect, mut base, mut rest) = (1 % n, 2 % n, e);
-                while rest > 0 {
-                    if rest & 1 == 1 {
-                        expect = mulmod(expect, base);
-                    }
-                    base = mulmod(base, base);
-                    rest >>= 1;
+fn numbers_next_to_large_powers_of_two_get_both_halves_right() {
+    let mut checked = [0usize; 2];
+    for j in 1..63u32 {
+        for k in (1..400u64).step_by(2) {
+            for n in [(k << j).wrapping_add(1), (k << j).wrapping_sub(1)] {
+                if k.leading_zeros() <= j || n < 5 || n == u64::MAX {
+                    continue; // k 2^j does not fit, or n is outside the test's domain
                 }
-                assert_eq!(from_montgomery(x), expect, "2^{e} mod {n}");
-                // Exponent k alone, for the powers of two the loop sees.
-                let (x, _, _) = bpsw::power_of_two_and_lucas_v(&m, k, 0, two, two);
-                assert_eq!(from_montgomery(x), power_of_two);
-                power_of_two = mulmod(power_of_two, 2);
+                let m = Montgomery::new(n);
+                let (base_2, lucas) = match lucas_parameter(n) {
+                    LucasParameter::Found(p) => probable_prime_tests(&m, p % n),
+                    LucasParameter::Composite => (probable_prime_tests(&m, 3).0, false),
+                    LucasParameter::NotFound => panic!("no Lucas parameter for {n}"),
+                };
+                assert_eq!(base_2, strong_base_2_by_definition(n), "base 2, n = {n}");
+                if let LucasParameter::Found(p) = lucas_parameter(n) {
+                    assert_eq!(lucas, extra_strong_lucas_by_definition(n, p), "Lucas, n = {n}, P = {p}");
+                }
+                checked[reference_is_prime(n) as usize] += 1;
             }
         }
     }
+    assert!(checked[0] > 10_000 && checked[1] > 1_000, "{checked:?} (composites, primes)");
+}
+
+fn mulmod(a: u64, b: u64, n: u64) -> u64 {
+    (u128::from(a) * u128::from(b) % u128::from(n)) as u64
+}
+
+/// 2^d = 1 or 2^(d 2^r) = -1 for some r < s (n - 1 = d 2^s), by plain u128 arithmetic.
+fn strong_base_2_by_definition(n: u64) -> bool {
+    let s = (n - 1).trailing_zeros();
+    let (mut x, mut base, mut e) = (1u64, 2u64, (n - 1) >> s);
+    while e > 0 {
+        if e & 1 == 1 {
+            x = mulmod(x, base, n);
+        }
+        base = mulmod(base, base, n);
+        e >>= 1;
+    }
+    if x == 1 || x == n - 1 {
+        return true;
+    }
+    (1..s).any(|_| {
+        x = mulmod(x, x, n);
+        x == n - 1
+    })
+}
+
+/// The extra strong Lucas test (Q = 1) by the index-doubling formulas in u128 arithmetic, with
+/// U_d' from its own recurrence: U_d' = 0 and V_d' = +-2, or V_(d' 2^r) = 0 for some r < s' - 1.
+fn extra_strong_lucas_by_definition(n: u64, p: u64) -> bool {
+    let s = (n + 1).trailing_zeros();
+    let d = (n + 1) >> s;
+    let p = p % n;
+    let sub = |a: u64, b: u64| if a >= b { a - b } else { a + (n - b) };
+    // (U_j, V_j, U_(j+1), V_(j+1)) by U_(2j) = U_j V_j, V_(2j) = V_j^2 - 2,
+    // U_(2j+1) = U_(j+1) V_j - 1, V_(2j+1) = V_(j+1) V_j - P (Q = 1).
+    let (mut u, mut v, mut u1, mut v1) = (0u64, 2 % n, 1 % n, p);
+    for bit in (0..64 - d.leading_zeros()).rev() {
+        let (u2, v2) = (mulmod(u, v, n), sub(mulmod(v, v, n), 2 % n));
+        let (u21, v21) = (sub(mulmod(u1, v, n), 1 % n), sub(mulmod(v1, v, n), p));
+        let (u22, v22) = (mulmod(u1, v1, n), sub(mulmod(v1, v1, n), 2 % n));
+        (u, v, u1, v1) = if (d >> bit) & 1 == 1 { (u21, v21, u22, v22) } else { (u2, v2, u21, v21) };
+    }
+    if u == 0 && (v == 2 % n || v == n - 2) {
+        return true;
+    }
+    (0..s.saturating_sub(1)).any(|_| {
+        let zero = v == 0;
+        v = sub(mulmod(v, v, n), 2 % n);
+        zero
+    })
 }
 
 #[test]
