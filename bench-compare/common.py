@@ -6,6 +6,13 @@ than MIN_RUN_SECONDS repeats the call back to back until it lasts that long (no 
 between), so microsecond kernels are not timed at the clock's resolution. A kernel whose
 warm-up takes over SLOW_SECONDS gets SLOW_RUNS runs (shown in the report's runs column), so one
 slow implementation cannot blow the time budget.
+
+The implementations of one workload are timed together (:class:`Interleaved`): after all
+warm-ups, each round times one run of each in turn, each right after an untimed run of its
+own. A shared machine's speed drifts within seconds (by a quarter on the 2-core VM these
+figures come from); timed in turn, every implementation samples the same drift, so their
+ratios hold still where back-to-back blocks of runs would compare one machine state with
+another.
 """
 
 from __future__ import annotations
@@ -68,41 +75,94 @@ class Row:
         return asdict(self)
 
 
-def measure(call: Callable[[], Any], *, per: int = 1, runs: int = RUNS,
-            setup: Callable[[], Any] | None = None,
-            verify: Callable[[Any], None] | None = None) -> Timing:
-    """Median seconds per ``per`` units of ``call()`` over ``runs`` timed runs after one warm-up.
+class Interleaved:
+    """The implementations of one workload, timed in turn (see the module docstring).
 
-    ``verify`` gets the warm-up's return value and raises Mismatch if it is wrong, so no wrong
-    answer is ever timed. ``setup`` (untimed) runs before the warm-up and before each timed run;
-    without it, short calls are repeated within a run up to MIN_RUN_SECONDS. A warm-up longer
-    than SLOW_SECONDS cuts the runs to SLOW_RUNS (the row says so) to keep the time budget."""
-    if setup:
-        setup()
-    start = time.perf_counter()
-    result = call()
-    first = time.perf_counter() - start
-    if verify:
-        verify(result)
-    del result
-    repeat = 1 if setup else max(1, int(MIN_RUN_SECONDS / max(first, 1e-9)))
-    runs = min(runs, SLOW_RUNS) if first > SLOW_SECONDS else runs
-    samples = []
-    gc.collect()
-    gc.disable()  # a collection inside a timed run would be charged to the kernel
-    try:
-        for _ in range(runs):
-            if setup:
-                setup()
-            start = time.perf_counter()
-            for _ in range(repeat):
-                call()
-            samples.append((time.perf_counter() - start) / repeat)
-    finally:
-        gc.enable()
-    # Let spinning OpenMP/rayon workers go to sleep before the next implementation runs.
-    time.sleep(0.05)
-    return Timing(statistics.median(samples) / per, len(samples))
+    ``add`` warms one implementation up and checks its answer at once; ``run`` then times
+    them all, round by round, and ``add``'s results hold their Timing afterwards. ``prepare``
+    runs before every warm-up and timed run (e.g. to restore a library's thread count), then the
+    implementation's own ``before``."""
+
+    @dataclass
+    class Entry:
+        call: Callable[[], Any]
+        per: int
+        runs: int
+        repeat: int
+        setup: Callable[[], Any] | None
+        before: Callable[[], Any] | None
+        samples: list[float] = field(default_factory=list)
+        timing: Timing | None = None
+
+    def __init__(self, prepare: Callable[[], Any] | None = None):
+        self.prepare = prepare
+        self.entries: list[Interleaved.Entry] = []
+
+    def _ready(self, entry: "Interleaved.Entry") -> None:
+        if self.prepare:
+            self.prepare()
+        if entry.before:
+            entry.before()
+        if entry.setup:
+            entry.setup()
+
+    def add(self, call: Callable[[], Any], *, per: int = 1, runs: int = RUNS,
+            setup: Callable[[], Any] | None = None, verify: Callable[[Any], None] | None = None,
+            before: Callable[[], Any] | None = None) -> "Interleaved.Entry":
+        """Warm ``call`` up (``verify`` gets its result and raises Mismatch if it is wrong, so no
+        wrong answer is ever timed) and queue its timed runs: ``setup`` (untimed) runs before
+        each; without it, short calls repeat within a run up to MIN_RUN_SECONDS. A warm-up
+        longer than SLOW_SECONDS cuts the runs to SLOW_RUNS. Timing is per ``per`` units."""
+        entry = Interleaved.Entry(call, per, runs, 1, setup, before)
+        self._ready(entry)
+        start = time.perf_counter()
+        result = call()
+        first = time.perf_counter() - start
+        if verify:
+            verify(result)
+        del result
+        entry.repeat = 1 if setup else max(1, int(MIN_RUN_SECONDS / max(first, 1e-9)))
+        entry.runs = min(runs, SLOW_RUNS) if first > SLOW_SECONDS else runs
+        self.entries.append(entry)
+        time.sleep(0.05)
+        return entry
+
+    def run(self) -> None:
+        """Time every queued implementation, one run of each per round."""
+        gc.collect()
+        gc.disable()  # a collection inside a timed run would be charged to the kernel
+        try:
+            for round_ in range(max((e.runs for e in self.entries), default=0)):
+                for entry in self.entries:
+                    if round_ >= entry.runs:
+                        continue
+                    # An untimed run first: the timed one then starts where a run that follows
+                    # another of the same implementation would (thread pools awake, caches and
+                    # clocks warm), as when each implementation's runs came in one block.
+                    self._ready(entry)
+                    for _ in range(entry.repeat):
+                        entry.call()
+                    if entry.setup:
+                        entry.setup()
+                    start = time.perf_counter()
+                    for _ in range(entry.repeat):
+                        entry.call()
+                    entry.samples.append((time.perf_counter() - start) / entry.repeat)
+                    # Let spinning OpenMP/rayon workers go to sleep before the next one runs.
+                    time.sleep(0.05)
+        finally:
+            gc.enable()
+        for entry in self.entries:
+            entry.timing = Timing(statistics.median(entry.samples) / entry.per, len(entry.samples))
+
+
+def measure(call: Callable[[], Any], **options: Any) -> Timing:
+    """One implementation timed alone (``Interleaved.add``'s options): for a workload with no
+    other implementation to take turns with."""
+    group = Interleaved()
+    entry = group.add(call, **options)
+    group.run()
+    return entry.timing
 
 
 def check(condition: bool, what: str) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from common import CORES, Row, check, check_close, measure, ptr
+from common import CORES, Interleaved, Row, check, check_close, measure, ptr
 
 D, DT = 1.0, 0.1
 #: Multi-step workloads: (n, steps for hpkern) -> steps the peers run (numpy separately).
@@ -110,23 +110,25 @@ def single_step(hpkern, peers, n: int) -> list[Row]:
     grid = book_grid(n)
     out = np.zeros_like(grid)
     want = {b: hpkern.evolve(grid, boundary=b) for b in ("fixed", "periodic")}
-    rows = []
+    group = Interleaved(prepare=lambda: hpkern.set_num_threads(0))  # timed in turn
+    queued = []
 
-    def add(name, threads, call, boundary="fixed", reference=False, note=""):
-        """Time call(), which returns the new grid, after checking it against hpkern's."""
-        seconds = measure(call, verify=lambda got: check_close(got, want[boundary], f"{workload} {name}"))
-        rows.append(Row(workload, name, threads, seconds, note=note, gbps=gbps(n, seconds),
-                        reference=reference))
+    def add(name, threads, call, boundary="fixed", reference=False, note="", before=None):
+        """Queue call(), which returns the new grid, after checking it against hpkern's."""
+        entry = group.add(call, before=before,
+                          verify=lambda got: check_close(got, want[boundary], f"{workload} {name}"))
+        queued.append((name, threads, note, reference, entry))
 
     add("hpkern evolve (ctypes)", CORES, lambda: hpkern.evolve(grid, out), reference=True)
-    hpkern.set_num_threads(1)
-    add("hpkern evolve (ctypes)", 1, lambda: hpkern.evolve(grid, out))
-    hpkern.set_num_threads(0)
+    add("hpkern evolve (ctypes)", 1, lambda: hpkern.evolve(grid, out), before=lambda: hpkern.set_num_threads(1))
     for name, threads, step, boundary in peer_steps(peers):
         out[:] = 0.0  # the C-style peers write interior cells only; hpkern's edges are copies
-        add(name, threads, lambda: (step(grid, out), out)[1], boundary,
+        add(name, threads, lambda step=step: (step(grid, out), out)[1], boundary,
             note="periodic (book ch. 6)" if boundary == "periodic" else "")
-    return rows
+    group.run()
+    hpkern.set_num_threads(0)
+    return [Row(workload, name, threads, entry.timing, note=note, gbps=gbps(n, entry.timing), reference=reference)
+            for name, threads, note, reference, entry in queued]
 
 
 def multi_step(hpkern, peers, n: int, steps: int) -> list[Row]:
@@ -139,20 +141,21 @@ def multi_step(hpkern, peers, n: int, steps: int) -> list[Row]:
         np.copyto(grid, initial)
         scratch[:] = 0.0
 
-    rows = []
-    seconds = measure(lambda: hpkern.run(grid, steps, scratch=scratch), setup=reset, per=steps)
-    rows.append(Row(workload, "hpkern run (ctypes)", CORES, seconds, unit="step", gbps=gbps(n, seconds),
-                    reference=True, note=f"{steps} steps in one call"))
+    group = Interleaved()  # timed in turn; every run starts from the same initial grid
+    queued = [("hpkern run (ctypes)", CORES, f"{steps} steps in one call", True,
+               group.add(lambda: hpkern.run(grid, steps, scratch=scratch), setup=reset, per=steps))]
     for name, threads, step, boundary in peer_steps(peers):
         k = NUMPY_STEPS[n, steps] if name.startswith("numpy") else PEER_STEPS[n, steps]
         if (k, boundary) not in answers:
             answers[k, boundary] = hpkern.run(initial.copy(), k, boundary=boundary)
         want = answers[k, boundary]
-        seconds = measure(lambda: run_steps(step, grid, scratch, k), setup=reset, per=k,
+        entry = group.add(lambda step=step, k=k: run_steps(step, grid, scratch, k), setup=reset, per=k,
                           verify=lambda got: check_close(got, want, f"{workload} {name}"))
         note = f"{k} steps, Python loop" + (", periodic" if boundary == "periodic" else "")
-        rows.append(Row(workload, name, threads, seconds, unit="step", gbps=gbps(n, seconds), note=note))
-    return rows
+        queued.append((name, threads, note, False, entry))
+    group.run()
+    return [Row(workload, name, threads, entry.timing, unit="step", gbps=gbps(n, entry.timing), note=note,
+                reference=reference) for name, threads, note, reference, entry in queued]
 
 
 def stream_triad(peers) -> Row:

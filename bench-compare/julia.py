@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from common import CORES, Row, check, measure, ptr
+from common import CORES, Interleaved, Row, check, ptr
 
 WORKLOAD = "julia 1000x1000, 300 iter"
 CHECKSUM = 33_219_980
@@ -76,24 +76,25 @@ def run(hpkern, peers) -> list[Row]:
     check(int(want.sum()) == CHECKSUM, f"hpkern julia checksum {want.sum()} != {CHECKSUM}")
     out = np.empty(zs.size, dtype=np.int32)
     c, cy = peers.c, peers.cython("cy_julia")
-    rows: list[Row] = []
+    # Timed in turn (see common.Interleaved); every run starts from the automatic thread count.
+    group = Interleaved(prepare=lambda: hpkern.set_num_threads(0))
+    queued = []
 
-    def timed(name: str, threads: int, call, note: str = "", reference: bool = False) -> None:
-        """Time call(), which returns the counts, after checking them."""
+    def timed(name: str, threads: int, call, note: str = "", reference: bool = False, before=None) -> None:
+        """Queue call(), which returns the counts, after checking them."""
         def verify(counts):
             differing = int(np.count_nonzero(np.asarray(counts).ravel() != want))
             check(differing == 0, f"julia {name}: {differing} pixels differ from hpkern "
                                   f"(checksum {int(np.sum(counts))}, want {CHECKSUM})")
-        rows.append(Row(WORKLOAD, name, threads, measure(call, verify=verify), note=note, reference=reference))
+        queued.append((name, threads, note, reference, group.add(call, verify=verify, before=before)))
 
     def with_out(kernel, *args):
         """Call a kernel that writes into ``out``; return out."""
         return lambda: (kernel(*args), out)[1]
 
     timed("hpkern julia_grid (ctypes)", CORES, lambda: hpkern.julia_grid(WIDTH, HEIGHT), reference=True)
-    hpkern.set_num_threads(1)
-    timed("hpkern julia_grid (ctypes)", 1, lambda: hpkern.julia_grid(WIDTH, HEIGHT))
-    hpkern.set_num_threads(0)
+    timed("hpkern julia_grid (ctypes)", 1, lambda: hpkern.julia_grid(WIDTH, HEIGHT),
+          before=lambda: hpkern.set_num_threads(1))
     timed("hpkern calculate_z (ctypes)", CORES, lambda: hpkern.calculate_z(zs, cs, MAXITER))
     timed("gcc -O3 -march=native", 1,
           with_out(c.calculate_z_serial, MAXITER, ptr(zs), ptr(cs), zs.size, ptr(out)))
@@ -104,4 +105,7 @@ def run(hpkern, peers) -> list[Row]:
     timed("cython memoryviews", 1, lambda: cy.calculate_z(MAXITER, zs, cs))
     timed("cython prange guided", CORES, lambda: cy.calculate_z_prange(MAXITER, zs, cs))
     timed("numpy", 1, lambda: calculate_z_numpy(MAXITER, zs, cs), note="only points still inside")
-    return rows
+    group.run()
+    hpkern.set_num_threads(0)
+    return [Row(WORKLOAD, name, threads, entry.timing, note=note, reference=reference)
+            for name, threads, note, reference, entry in queued]

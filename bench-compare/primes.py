@@ -16,7 +16,7 @@ import gmpy2
 import numpy as np
 from numba import njit, prange
 
-from common import CORES, Row, check, measure
+from common import CORES, Interleaved, Row, check
 
 TRIAL_PRIME = 100_109_100_129_100_151
 #: Composites whose smallest factor each path must find: 5, then two factors near the sqrt.
@@ -99,25 +99,27 @@ class Primesieve:
 def trial_division(hpkern, peers) -> list[Row]:
     workload = TRIAL_WORKLOAD
     c, cy = peers.c, peers.cython("cy_primes")
-    rows = []
+    group = Interleaved(prepare=lambda: hpkern.set_num_threads(0))  # timed in turn
+    queued = []
 
-    def timed(name, threads, is_prime, reference=False, note=""):
+    def timed(name, threads, is_prime, reference=False, note="", before=None):
         for n in TRIAL_COMPOSITES:
             check(not is_prime(n), f"{name} says the composite {n} is prime")
-        seconds = measure(lambda: is_prime(TRIAL_PRIME),
+        entry = group.add(lambda: is_prime(TRIAL_PRIME), before=before,
                           verify=lambda result: check(bool(result), f"{name} says the prime {TRIAL_PRIME} is composite"))
-        rows.append(Row(workload, name, threads, seconds, reference=reference, note=note))
+        queued.append((name, threads, note, reference, entry))
 
     timed("hpkern check_prime (ctypes)", CORES, hpkern.check_prime, reference=True)
-    hpkern.set_num_threads(1)
-    timed("hpkern check_prime (ctypes)", 1, hpkern.check_prime)
-    hpkern.set_num_threads(0)
+    timed("hpkern check_prime (ctypes)", 1, hpkern.check_prime, before=lambda: hpkern.set_num_threads(1))
     timed("gcc -O3 -march=native", 1, c.check_prime_serial)
     timed("gcc OpenMP early exit", CORES, c.check_prime_omp)
     timed("numba @njit", 1, check_prime_numba)
     timed("numba prange early exit", CORES, check_prime_numba_prange)
     timed("cython prange guided", CORES, cy.check_prime_prange, note="early exit")
-    return rows
+    group.run()
+    hpkern.set_num_threads(0)
+    return [Row(workload, name, threads, entry.timing, reference=reference, note=note)
+            for name, threads, note, reference, entry in queued]
 
 
 def random_u64(count: int) -> np.ndarray:
@@ -129,26 +131,30 @@ def miller_rabin(hpkern) -> list[Row]:
     starts = np.random.default_rng(SEED).integers(2**63, 2**64 - 2**32, size=1000, dtype=np.uint64)
     primes = [int(gmpy2.next_prime(int(x))) for x in starts]
     workload = PER_CALL_WORKLOAD
-    rows = []
+    group = Interleaved()  # timed in turn
+    queued = []
     for name, is_prime, note in (("hpkern is_prime (ctypes)", hpkern.is_prime, "includes the binding's argument checks"),
                                  ("gmpy2.is_prime", gmpy2.is_prime, "")):
-        seconds = measure(lambda: all(map(is_prime, primes)), per=len(primes),
+        entry = group.add(lambda is_prime=is_prime: all(map(is_prime, primes)), per=len(primes),
                           verify=lambda all_prime: check(all_prime, f"{name} says a 64-bit prime is composite"))
-        rows.append(Row(workload, name, 1, seconds, unit="call", reference=name.startswith("hpkern"), note=note))
+        queued.append((workload, name, 1, note, name.startswith("hpkern"), entry))
+    group.run()
 
     workload = BATCH_WORKLOAD
     numbers = random_u64(10**6)
     as_ints = numbers.tolist()  # gmpy2 takes Python ints; converted once, untimed
     want = np.fromiter(map(gmpy2.is_prime, as_ints), dtype=bool, count=len(as_ints))
+    batch = Interleaved(prepare=lambda: hpkern.set_num_threads(0))
     for threads in (CORES, 1):
-        hpkern.set_num_threads(threads)
-        seconds = measure(lambda: hpkern.is_prime_batch(numbers), verify=lambda got: check(
-            np.array_equal(got, want), "hpkern.is_prime_batch differs from gmpy2.is_prime"))
-        rows.append(Row(workload, "hpkern is_prime_batch (ctypes)", threads, seconds, reference=threads == CORES))
+        entry = batch.add(lambda: hpkern.is_prime_batch(numbers), before=lambda threads=threads: hpkern.set_num_threads(threads),
+                          verify=lambda got: check(np.array_equal(got, want), "hpkern.is_prime_batch differs from gmpy2.is_prime"))
+        queued.append((workload, "hpkern is_prime_batch (ctypes)", threads, "", threads == CORES, entry))
+    queued.append((workload, "gmpy2.is_prime loop", 1, "list comprehension over Python ints",
+                   False, batch.add(lambda: [gmpy2.is_prime(x) for x in as_ints])))
+    batch.run()
     hpkern.set_num_threads(0)
-    rows.append(Row(workload, "gmpy2.is_prime loop", 1, measure(lambda: [gmpy2.is_prime(x) for x in as_ints]),
-                    note="list comprehension over Python ints"))
-    return rows
+    return [Row(workload, name, threads, entry.timing, unit="call" if workload == PER_CALL_WORKLOAD else "run",
+                reference=reference, note=note) for workload, name, threads, note, reference, entry in queued]
 
 
 def counting(hpkern, primesieve: Primesieve) -> list[Row]:
@@ -156,15 +162,20 @@ def counting(hpkern, primesieve: Primesieve) -> list[Row]:
     for (lo, hi), known in COUNTS.items():
         workload = count_workload(lo, hi)
         one_thread_too = hi - lo <= 10**9  # pi(10^10) on one thread costs too much of the budget
+        group = Interleaved()  # timed in turn
+        queued = []
         for threads in [CORES, 1] if one_thread_too else [CORES]:
-            hpkern.set_num_threads(threads)
-            primesieve.set_threads(threads)
+            def set_threads(threads=threads):
+                hpkern.set_num_threads(threads)
+                primesieve.set_threads(threads)
             for name, count in (("hpkern count_primes (ctypes)", hpkern.count_primes),
                                 (f"primesieve {primesieve.version}", primesieve.count)):
-                seconds = measure(lambda: count(lo, hi), verify=lambda got: check(
+                entry = group.add(lambda count=count: count(lo, hi), before=set_threads, verify=lambda got: check(
                     got == known, f"{name}: {got} primes in [{lo}, {hi}), want {known}"))
-                rows.append(Row(workload, name, threads, seconds,
-                                reference=threads == CORES and name.startswith("hpkern")))
+                queued.append((name, threads, threads == CORES and name.startswith("hpkern"), entry))
+        group.run()
+        rows += [Row(workload, name, threads, entry.timing, reference=reference)
+                 for name, threads, reference, entry in queued]
     hpkern.set_num_threads(0)
     primesieve.set_threads(CORES)
     return rows

@@ -93,7 +93,8 @@ def header_lines(info: dict) -> list[str]:
         f"Date: {info['date']}; 1-minute load average {info['load_average_at_start']:.1f} at the start, "
         f"{info['load_average_at_end']:.1f} at the end (above {info['cores']}: other work shared the cores)",
         "Versions: " + ", ".join(f"{name} {version}" for name, version in v.items()),
-        f"Median of {RUNS} runs after a warm-up (column runs; criterion: median of 10 samples); "
+        f"Median of {RUNS} runs after a warm-up, a workload's implementations taking turns run by run "
+        "(column runs; criterion: median of 10 samples); "
         "ratio = time / hpkern (ctypes, all cores): >1 means hpkern is faster.",
     ]
 
