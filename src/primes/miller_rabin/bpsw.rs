@@ -210,7 +210,7 @@ pub(super) fn probable_prime_tests(m: &Montgomery, p: u64) -> (bool, bool) {
         (v_d, w_d) = (v, w);
     }
     // Extra squarings past either window are harmless: the checks ignore them.
-    for _ in 0..(s - 1 - r.min(s - 1)).max(s_lucas - 1 - r_lucas.min(s_lucas - 1)) {
+    for _ in 0..(s - 1).saturating_sub(r).max((s_lucas - 1).saturating_sub(r_lucas)) {
         base_2_square!();
         lucas_square!();
     }
