@@ -6,7 +6,6 @@ through ctypes on all cores), so a ratio above 1 means hpkern is faster by that 
 
 from __future__ import annotations
 
-import ctypes
 import datetime
 import importlib.metadata
 import json
@@ -48,13 +47,8 @@ def cpu_isa() -> str:
 
 
 def hpkern_isa(hpkern) -> str:
-    """hpk_isa_name() of the loaded library, or "unknown" for a library without it."""
-    try:
-        function = hpkern.ctypes_api.lib.hpk_isa_name
-    except AttributeError:
-        return "unknown (this libhpkern has no hpk_isa_name)"
-    function.restype, function.argtypes = ctypes.c_char_p, []
-    return function().decode()
+    """hpk_isa_name() of the loaded library."""
+    return hpkern.isa_name()
 
 
 def machine(hpkern, primesieve_version: str) -> dict:

@@ -5,10 +5,15 @@
 !> Build (from the repository root, after `make lib`; -J/-I keep hpkern.mod in build/):
 !>   gfortran -J build -I build bindings/fortran/hpkern.f90 example.f90 \
 !>            -L target/release -lhpkern -Wl,-rpath,$PWD/target/release
+!> Installed (`make install`; the module and its compiled wrappers come with it):
+!>   gfortran example.f90 $(pkg-config --cflags --libs hpkern)
 !>
 !> Two layers:
 !>  * Raw interfaces, one per export of the header, under the header's names (hpk_diffusion_evolve,
-!>    hpk_julia_grid, hpk_is_prime, ...): C semantics, row-major sizes passed explicitly.
+!>    hpk_julia_grid, hpk_is_prime, ...): C semantics, row-major sizes passed explicitly. They and
+!>    the constants are generated from the header by scripts/gen-bindings.py (`make generate`;
+!>    scripts/abi_fortran.py holds the rules below) between the BEGIN/END GENERATED lines: change
+!>    the header's source (src/ffi), not them. `make test` fails when they are stale.
 !>  * Wrappers taking ordinary Fortran arrays, which derive the sizes from the arrays:
 !>    hpk_evolve, hpk_run, hpk_julia, hpk_calculate_z, hpk_is_prime_array, hpk_list_primes, and the
 !>    string functions hpk_version_string, hpk_isa_string, hpk_error_message, hpk_status_string, hpk_c_string.
@@ -23,8 +28,9 @@
 !>    two's complement bit pattern, i.e. as the negative integer value - 2**64 (2**64 - 1 is -1,
 !>    the largest 64-bit prime 2**64 - 59 is -59_c_int64_t). Results come back the same way. All
 !>    the book's numbers are below 2**63 and need no care.
-!>  * Scalars are passed by value. Pointers are assumed-size arrays or scalars passed by reference,
-!>    declared OPTIONAL: an absent argument is passed as NULL (Fortran 2018 interoperability;
+!>  * Scalars are passed by value. Pointers are assumed-size arrays (when the function also takes
+!>    a size_t count or dimension and the pointer is not a size_t *) or else scalars passed by
+!>    reference, declared OPTIONAL: an absent argument is passed as NULL (Fortran 2018 interoperability;
 !>    tested with gfortran 12), which is how a size query leaves out its buffer, e.g.
 !>      status = hpk_primes_in_range(lo, hi, capacity=0_c_size_t, written=needed)
 !>    A disassociated pointer or unallocated allocatable passed there is absent too.
@@ -45,40 +51,66 @@ module hpkern
    implicit none
    private
 
-   !> Version of the header this module mirrors; hpk_version_string() returns the library's.
-   integer, parameter, public :: HPK_VERSION_MAJOR = 0, HPK_VERSION_MINOR = 1, HPK_VERSION_PATCH = 0
-   !> The header's HPK_ABI_VERSION, the soname's number: a program can use the loaded library if
-   !> hpk_abi_version() equals it. Renamed because Fortran names are case-insensitive and
-   !> HPK_ABI_VERSION would clash with the function hpk_abi_version.
+   ! BEGIN GENERATED from include/hpkern.h by scripts/gen-bindings.py: do not edit
+   ! Constants: the header's #define HPK_* values.
+
+   !> Version of the library these declarations describe; hpk_version() returns the same at run time.
+   integer, parameter, public :: HPK_VERSION_MAJOR = 0
+   integer, parameter, public :: HPK_VERSION_MINOR = 1
+   integer, parameter, public :: HPK_VERSION_PATCH = 0
+
+   !> ABI version: the number in the soname libhpkern.so.<HPK_ABI_VERSION>; hpk_abi_version() returns it.
+   !> HPK_ABI_VERSION in the header, renamed: Fortran names are case-insensitive, and it would clash
+   !> with the function hpk_abi_version.
    integer(c_int32_t), parameter, public :: HPK_HEADER_ABI_VERSION = 1
 
-   !> Statuses (hpk_status); see the header for when each is returned.
-   integer(c_int32_t), parameter, public :: &
-      HPK_OK = 0, &                    ! success; outputs are written
-      HPK_ERR_NULL_POINTER = 1, &      ! a required pointer is NULL (an absent argument)
-      HPK_ERR_INVALID_SIZE = 2, &      ! a dimension is zero or the byte count overflows; from the
-                                       ! wrappers also: the arrays' shapes do not match
-      HPK_ERR_INVALID_ARGUMENT = 3, &  ! negative maxiter, NaN/Inf, unknown boundary, misaligned...
-      HPK_ERR_OVERLAP = 4, &           ! an output overlaps an input or the other array
-      HPK_ERR_BUFFER_TOO_SMALL = 5, &  ! hpk_primes_in_range: `written` holds the required size
-      HPK_ERR_OUT_OF_MEMORY = 6, &     ! internal buffers or worker threads could not be allocated
-      HPK_ERR_PANIC = 7                ! an internal bug was caught; the library stays usable
+   ! Values of hpk_boundary. How a diffusion step treats the grid's edges.
 
-   !> Diffusion boundaries (hpk_boundary).
-   integer(c_int32_t), parameter, public :: &
-      HPK_BOUNDARY_FIXED = 0, &     ! edge cells copied unchanged; < 3 rows or columns is all edge
-      HPK_BOUNDARY_PERIODIC = 1     ! neighbours wrap around; conserves the grid's sum
+   !> Edge cells are copied unchanged from input to output; only interior cells update (the book's
+   !> C and Fortran). A grid with fewer than 3 rows or columns is all edge.
+   integer(c_int32_t), parameter, public :: HPK_BOUNDARY_FIXED = 0
 
-   ! ------------------------------------------------------------------------------------------
-   ! Raw interfaces: one per export, same name and argument order as the header.
-   ! ------------------------------------------------------------------------------------------
+   !> Neighbours wrap around (the book's numpy np.roll form); conserves the grid's sum.
+   integer(c_int32_t), parameter, public :: HPK_BOUNDARY_PERIODIC = 1
+
+   ! Values of hpk_status. Result of every fallible function: HPK_OK or one of the HPK_ERR_* codes
+   ! below.
+
+   !> Success; outputs are written.
+   integer(c_int32_t), parameter, public :: HPK_OK = 0
+
+   !> A pointer that must point to data is NULL.
+   integer(c_int32_t), parameter, public :: HPK_ERR_NULL_POINTER = 1
+
+   !> A dimension is zero, or an element count times its size overflows the address space.
+   integer(c_int32_t), parameter, public :: HPK_ERR_INVALID_SIZE = 2
+
+   !> A value is outside its documented range (negative maxiter, non-finite coordinate or
+   !> coefficient, unknown boundary, too many threads, misaligned pointer).
+   integer(c_int32_t), parameter, public :: HPK_ERR_INVALID_ARGUMENT = 3
+
+   !> An output buffer overlaps an input buffer or the other buffer.
+   integer(c_int32_t), parameter, public :: HPK_ERR_OVERLAP = 4
+
+   !> The output buffer is too small; the required size is reported (see hpk_primes_in_range).
+   integer(c_int32_t), parameter, public :: HPK_ERR_BUFFER_TOO_SMALL = 5
+
+   !> An internal buffer or the worker threads could not be allocated.
+   integer(c_int32_t), parameter, public :: HPK_ERR_OUT_OF_MEMORY = 6
+
+   !> An internal bug was caught before it could unwind into the caller; the library stays usable.
+   integer(c_int32_t), parameter, public :: HPK_ERR_PANIC = 7
+
+   ! Raw interfaces: one per export, the header's names and argument order.
    public :: hpk_diffusion_evolve, hpk_diffusion_run, hpk_julia_calculate_z, hpk_julia_grid, &
              hpk_last_error_message, hpk_smallest_factor_in_range, hpk_check_prime, hpk_is_prime, &
              hpk_is_prime_batch, hpk_count_primes, hpk_primes_in_range, hpk_status_message, &
              hpk_set_num_threads, hpk_get_num_threads, hpk_version, hpk_abi_version, hpk_isa_name
 
    interface
-      !> One diffusion step from grid_in (rows x cols, row-major) into grid_out; not in place.
+      !> One explicit step of the 2D diffusion equation from `in` into `out`:
+      !> `out[i][j] = in[i][j] + d*dt*(in[i+1][j] + in[i-1][j] + in[i][j+1] + in[i][j-1] - 4*in[i][j])`.
+      !> The header's `in`, `out` are grid_in, grid_out here.
       function hpk_diffusion_evolve(grid_in, grid_out, rows, cols, d, dt, boundary) result(status) &
          bind(C, name="hpk_diffusion_evolve")
          import :: c_double, c_int32_t, c_size_t
@@ -90,8 +122,8 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_diffusion_evolve
 
-      !> `steps` diffusion steps of grid, ping-ponging with scratch; the result ends in grid.
-      !> steps is a uint64_t (see the module header for values >= 2**63).
+      !> `steps` explicit steps of hpk_diffusion_evolve, alternating between `grid` and `scratch`.
+      !> uint64_t values as integer(c_int64_t) (see the module header): steps.
       function hpk_diffusion_run(grid, scratch, rows, cols, d, dt, boundary, steps) result(status) &
          bind(C, name="hpk_diffusion_run")
          import :: c_double, c_int32_t, c_int64_t, c_size_t
@@ -103,7 +135,7 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_diffusion_run
 
-      !> Escape counts output(i) of z = zs(i), c = cs(i), for n points; n = 0 is a no-op.
+      !> Escape counts of the points `zs[i]` with constants `cs[i]`: the book's `calculate_z`.
       function hpk_julia_calculate_z(zs, cs, n, maxiter, output) result(status) &
          bind(C, name="hpk_julia_calculate_z")
          import :: c_double_complex, c_int32_t, c_size_t
@@ -114,7 +146,7 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_julia_calculate_z
 
-      !> Escape counts of a width x height grid of the plane, row-major (element r*width + k).
+      !> Escape counts of a `width x height` grid of the complex plane, the book's picture.
       function hpk_julia_grid(x1, x2, y1, y2, width, height, c_re, c_im, maxiter, output) result(status) &
          bind(C, name="hpk_julia_grid")
          import :: c_double, c_int32_t, c_size_t
@@ -126,13 +158,20 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_julia_grid
 
-      !> What went wrong in this thread's last failing call (C string, never NULL; may be empty).
+      !> What went wrong in the most recent call on this thread that returned a status other than
+      !> HPK_OK, e.g. "d must be finite, got NaN". An empty string if no call on this thread failed.
       function hpk_last_error_message() result(text) bind(C, name="hpk_last_error_message")
          import :: c_ptr
          type(c_ptr) :: text
       end function hpk_last_error_message
 
-      !> Smallest divisor of n in [max(from, 2), to), or 0 if none (all three are uint64_t).
+      !> The smallest divisor d of `n` with max(from, 2) <= d < to, or 0 if there is none, into
+      !> `*factor`: the book's `check_prime_in_range`, exact for every input (every d is considered,
+      !> not only odd ones; n = 0 is divisible by everything) and parallel, with an atomic early-exit
+      !> flag shared by the workers. Candidates sharing a factor 2, 3 or 5 that n lacks are skipped.
+      !> Cost: at most about 2*sqrt(n) divisions, whatever the range: above sqrt(n) the cofactors
+      !> n / d are searched instead when that is shorter.
+      !> uint64_t values as integer(c_int64_t) (see the module header): n, from, to, factor.
       function hpk_smallest_factor_in_range(n, from, to, factor) result(status) &
          bind(C, name="hpk_smallest_factor_in_range")
          import :: c_int32_t, c_int64_t
@@ -141,7 +180,12 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_smallest_factor_in_range
 
-      !> Primality by the book's trial division (about 0.2 s for an 18-digit prime).
+      !> Whether `n` is prime, by the book's trial division up to isqrt(n) (on a mod-210 wheel: odd
+      !> candidates not divisible by 3, 5 or 7, tested without integer division, in SIMD lanes where
+      !> the CPU has them), in parallel after a serial check of small factors. Exact for all n (0 and
+      !> 1 are not prime, 2 is). Cost grows as sqrt(n): tens of milliseconds for an 18-digit prime;
+      !> use hpk_is_prime for speed.
+      !> uint64_t values as integer(c_int64_t) (see the module header): n.
       function hpk_check_prime(n, is_prime) result(status) bind(C, name="hpk_check_prime")
          import :: c_bool, c_int32_t, c_int64_t
          integer(c_int64_t), value :: n
@@ -149,7 +193,11 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_check_prime
 
-      !> Primality, exact for any 64-bit n (Miller-Rabin or Baillie-PSW; under a microsecond).
+      !> Whether `n` is prime, exactly, for every 64-bit n: trial division by the primes below 256,
+      !> then Miller-Rabin with a base set proven for n < 1122004669633 and Baillie-PSW (a base-2
+      !> strong test and an extra strong Lucas test; no composite below 2^64 passes both) above.
+      !> Under a microsecond per call for any n on a current x86-64 core.
+      !> uint64_t values as integer(c_int64_t) (see the module header): n.
       function hpk_is_prime(n, is_prime) result(status) bind(C, name="hpk_is_prime")
          import :: c_bool, c_int32_t, c_int64_t
          integer(c_int64_t), value :: n
@@ -157,7 +205,9 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_is_prime
 
-      !> is_prime(i) = whether numbers(i) is prime, for count numbers; count = 0 is a no-op.
+      !> `is_prime[i]` = whether `numbers[i]` is prime (as hpk_is_prime), for `count` numbers, in
+      !> parallel. `count == 0` is a valid no-op and the pointers may then be NULL.
+      !> uint64_t values as integer(c_int64_t) (see the module header): numbers.
       function hpk_is_prime_batch(numbers, count, is_prime) result(status) bind(C, name="hpk_is_prime_batch")
          import :: c_bool, c_int32_t, c_int64_t, c_size_t
          integer(c_int64_t), intent(in), optional :: numbers(*)
@@ -166,7 +216,10 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_is_prime_batch
 
-      !> The number of primes in [lo, hi) (segmented sieve).
+      !> The number of primes p with lo <= p < hi, into `*count`, by a segmented sieve of
+      !> Eratosthenes run in parallel over segments. `lo >= hi` gives 0. Cost grows with hi - lo
+      !> (pi(10^9) takes a fraction of a second) plus sqrt(hi).
+      !> uint64_t values as integer(c_int64_t) (see the module header): lo, hi, count.
       function hpk_count_primes(lo, hi, count) result(status) bind(C, name="hpk_count_primes")
          import :: c_int32_t, c_int64_t
          integer(c_int64_t), value :: lo, hi
@@ -174,9 +227,8 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_count_primes
 
-      !> The primes in [lo, hi) into primes(1:written) if capacity suffices; otherwise
-      !> HPK_ERR_BUFFER_TOO_SMALL with written = the required capacity. Leave primes out (NULL) with
-      !> capacity 0 for a size query; hpk_list_primes does both steps for you.
+      !> The primes p with lo <= p < hi, ascending, into `primes[0 .. *written]`.
+      !> uint64_t values as integer(c_int64_t) (see the module header): lo, hi, primes.
       function hpk_primes_in_range(lo, hi, primes, capacity, written) result(status) &
          bind(C, name="hpk_primes_in_range")
          import :: c_int32_t, c_int64_t, c_size_t
@@ -187,14 +239,14 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_primes_in_range
 
-      !> A short description of a status (static C string, never NULL, also for unknown codes).
+      !> A short English description of `status`.
       function hpk_status_message(status) result(text) bind(C, name="hpk_status_message")
          import :: c_int32_t, c_ptr
          integer(c_int32_t), value :: status
          type(c_ptr) :: text
       end function hpk_status_message
 
-      !> Threads the kernels use from now on; 0 = automatic (HPK_NUM_THREADS or the core count).
+      !> Set how many threads the kernels use from now on, for every thread of the process.
       function hpk_set_num_threads(n) result(status) bind(C, name="hpk_set_num_threads")
          import :: c_int32_t, c_size_t
          integer(c_size_t), value :: n
@@ -202,29 +254,32 @@ module hpkern
       end function hpk_set_num_threads
 
       !> The number of threads the next kernel call will use (at least 1).
-      function hpk_get_num_threads() result(n) bind(C, name="hpk_get_num_threads")
+      function hpk_get_num_threads() result(value) bind(C, name="hpk_get_num_threads")
          import :: c_size_t
-         integer(c_size_t) :: n
+         integer(c_size_t) :: value
       end function hpk_get_num_threads
 
-      !> The library's version "MAJOR.MINOR.PATCH" (static C string).
+      !> The library's version, "MAJOR.MINOR.PATCH" (the HPK_VERSION_* macros of the header it was
+      !> built with). Static NUL-terminated text, never NULL; do not free it.
       function hpk_version() result(text) bind(C, name="hpk_version")
          import :: c_ptr
          type(c_ptr) :: text
       end function hpk_version
 
-      !> The loaded library's ABI version; compare with HPK_HEADER_ABI_VERSION.
-      function hpk_abi_version() result(version) bind(C, name="hpk_abi_version")
+      !> The ABI version of the loaded library. A program compiled against this header can use the
+      !> library if this equals HPK_ABI_VERSION.
+      function hpk_abi_version() result(value) bind(C, name="hpk_abi_version")
          import :: c_int32_t
-         integer(c_int32_t) :: version
+         integer(c_int32_t) :: value
       end function hpk_abi_version
 
-      !> The instruction-set path the kernels run on: "avx512", "avx2" or "scalar" (static C string).
+      !> The instruction-set path the kernels of this process run on: "avx512", "avx2" or "scalar".
       function hpk_isa_name() result(text) bind(C, name="hpk_isa_name")
          import :: c_ptr
          type(c_ptr) :: text
       end function hpk_isa_name
    end interface
+   ! END GENERATED
 
    ! The C library's strlen, to size the Fortran copy of a C string.
    interface

@@ -18,7 +18,7 @@ def timed(label, function, *args, **kwargs):
 
 
 def main():
-    print(f"hpkern {hpkern.__version__} from {hpkern.library_path}, "
+    print(f"hpkern {hpkern.__version__} from {hpkern.library_path()}, "
           f"{hpkern.get_num_threads()} threads")
 
     print("Julia set, 1000 x 1000, maxiter 300 (the book's picture):")

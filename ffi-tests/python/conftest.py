@@ -1,12 +1,18 @@
 """Shared fixtures: every test runs against a backend, given by the ``hpk`` fixture.
 
-``hpk`` is the backend module, hpkern.ctypes_api or hpkern.cffi_api; tests use it with both
-(the default) or pin one with ``@pytest.mark.parametrize("hpk", ["cffi"], indirect=True)``.
+``hpk`` is the hpkern API with one backend active, ctypes or cffi (see BackendUnderTest); tests
+use it with both (the default) or pin one with
+``@pytest.mark.parametrize("hpk", ["cffi"], indirect=True)``.
 Each test is marked with its backend (``-m ctypes`` runs one backend's tests), and
 ``--backend-summary=PATH`` writes one line per backend to PATH: ``ctypes: N passed, N failed``.
 A test that does not use ``hpk`` is a collection error, so every test is counted for a backend.
+
+The package under test is the source tree's (bindings/python, put first on sys.path here), or,
+with HPKERN_TEST_INSTALLED=1, the one installed in the running Python (the wheel test runs the
+suite that way, from a directory outside the repository).
 """
 
+import functools
 import importlib
 import os
 import subprocess
@@ -18,20 +24,64 @@ import pytest
 BACKENDS = ("ctypes", "cffi")
 REPO = Path(__file__).resolve().parents[2]
 HEADER = REPO / "include" / "hpkern.h"
+INSTALLED = os.environ.get("HPKERN_TEST_INSTALLED") == "1"
+if not INSTALLED:
+    sys.path.insert(0, str(REPO / "bindings" / "python"))
+sys.path.insert(0, str(REPO / "scripts"))  # abi_header: the tests read the header with it
+
+import abi_header  # noqa: E402
+import hpkern  # noqa: E402
+
+#: The header's declarations, parsed independently of the generated hpkern._abi.
+HEADER_INFO = abi_header.parse(HEADER.read_text())
+if INSTALLED:
+    assert REPO not in Path(hpkern.__file__).resolve().parents, \
+        f"HPKERN_TEST_INSTALLED=1 but hpkern comes from the repository: {hpkern.__file__}"
+
+
+class BackendUnderTest:
+    """The hpkern API through one backend: ``hpk.evolve(...)`` is ``hpkern.evolve(...)`` with
+    that backend made active first, so two of these can be used side by side in one test.
+    Other attributes are hpkern's; ``hpk.module`` is the backend's module (lib, ffi, ...)."""
+
+    __name__ = "hpkern"
+
+    def __init__(self, name: str):
+        self.name = name
+        self.module = importlib.import_module(f"hpkern._{name}_backend")
+
+    def __getattr__(self, attr):
+        value = getattr(hpkern, attr)
+        if not callable(value) or isinstance(value, type):
+            return value
+
+        @functools.wraps(value)
+        def through_backend(*args, **kwargs):
+            hpkern.use_backend(self.name)
+            return value(*args, **kwargs)
+        return through_backend
 
 SUBPROCESS_TIMEOUT = 120
 
 
-def run_python(hpk, script: str, env: dict[str, str | None]) -> str:
-    """Run ``script`` (``{module}`` names hpk's backend module) in a new Python process whose
-    environment differs from this one by ``env`` (None unsets a variable); return its stdout."""
-    child_env = dict(os.environ)
+def child_environment(hpk, env: dict[str, str | None]) -> dict[str, str]:
+    """The environment for a new Python process that imports the same hpkern with hpk's backend
+    active: this one's, changed by ``env`` (None unsets a variable)."""
+    child_env = dict(os.environ, HPKERN_BACKEND=hpk.name)
     for name, value in env.items():
         child_env.pop(name, None)
         if value is not None:
             child_env[name] = value
-    child_env["PYTHONPATH"] = str(Path(hpk.__file__).resolve().parents[1])  # pytest's isn't inherited
-    out = subprocess.run([sys.executable, "-c", script.format(module=hpk.__name__)], env=child_env,
+    if not INSTALLED:  # sys.path is not inherited
+        child_env["PYTHONPATH"] = str(Path(hpkern.__file__).resolve().parents[1])
+    return child_env
+
+
+def run_python(hpk, script: str, env: dict[str, str | None]) -> str:
+    """Run ``script`` (``{module}`` names the module to import as hpk) in a new Python process
+    with hpk's backend and the environment changed by ``env``; return its stdout."""
+    child_env = child_environment(hpk, env)
+    out = subprocess.run([sys.executable, "-c", script.format(module="hpkern")], env=child_env,
                          capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT)
     assert out.returncode == 0, out.stderr
     return out.stdout
@@ -44,14 +94,15 @@ _failed: set[str] = set()
 
 @pytest.fixture(params=BACKENDS)
 def hpk(request):
-    """The backend module under test."""
-    return importlib.import_module(f"hpkern.{request.param}_api")
+    """The API through the backend under test."""
+    yield BackendUnderTest(request.param)
+    hpkern.use_backend("ctypes")
 
 
 @pytest.fixture(scope="session")
 def ctypes_api():
-    """The reference backend, to compare the cffi one with."""
-    return importlib.import_module("hpkern.ctypes_api")
+    """The API through the reference backend, to compare the cffi one with."""
+    return BackendUnderTest("ctypes")
 
 
 def pytest_addoption(parser):

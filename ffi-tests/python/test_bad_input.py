@@ -22,12 +22,11 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 import pytest
-from conftest import HEADER
+from conftest import HEADER_INFO
 
 import hpkern
-from hpkern import _header
 
-HEADER_DEFINES = _header.parse(HEADER.read_text()).defines
+HEADER_DEFINES = HEADER_INFO.defines
 NAN, INF = float("nan"), float("inf")
 NON_FINITE = [("nan", NAN), ("-nan", -NAN), ("inf", INF), ("-inf", -INF), ("np-nan", np.float64("nan"))]
 U64_MAX = 2**64 - 1

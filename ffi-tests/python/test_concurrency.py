@@ -139,8 +139,9 @@ def test_sixteen_threads_in_every_kernel_while_the_thread_count_changes(hpk):
 # -- fork ------------------------------------------------------------------------------------------
 
 def _forked_task(backend, task):
-    """Runs in a forked worker: the backend module is the parent's, copied by fork."""
-    hpk = importlib.import_module(backend)
+    """Runs in a forked worker: the library and its backend are the parent's, copied by fork."""
+    hpk = importlib.import_module("hpkern")
+    hpk.use_backend(backend)
     threads = (0, 2, 3)[task % 3]  # automatic, the parent's 2, a new pool size
     hpk.set_num_threads(threads)
     if threads:
@@ -201,7 +202,7 @@ def test_forked_workers_compute_the_parents_answers(hpk, busy):
             assert calls, "the background julia_grid loop never finished a call"
         context = multiprocessing.get_context("fork")
         with context.Pool(2, maxtasksperchild=1) as pool:
-            pending = [pool.apply_async(_forked_task, (hpk.__name__, task)) for task in range(tasks)]
+            pending = [pool.apply_async(_forked_task, (hpk.name, task)) for task in range(tasks)]
             # A deadlocked worker never answers: get() raises multiprocessing.TimeoutError.
             results = [result.get(timeout=TIMEOUT) for result in pending]
     finally:

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from conftest import REPO, child_environment
 
 BINDINGS = REPO / "bindings" / "python"
 pytestmark = pytest.mark.parametrize("hpk", ["ctypes"], indirect=True)
@@ -19,8 +19,9 @@ def test_readme_snippet_runs(hpk, capsys):
 
 
 def test_example_runs(hpk):
-    result = subprocess.run([sys.executable, str(BINDINGS / "example.py")], cwd=REPO, timeout=120,
-                            env={"PYTHONPATH": str(BINDINGS), "PATH": "/usr/bin:/bin"},
+    # -P: not the script's directory (bindings/python) first on sys.path, but the package under test
+    result = subprocess.run([sys.executable, "-P", str(BINDINGS / "example.py")], cwd=REPO, timeout=120,
+                            env=child_environment(hpk, {}),
                             capture_output=True, text=True, check=True)
     assert "sum = 33219980" in result.stdout
     assert "100109100129100369 = 95362951 x 1049769319" in result.stdout

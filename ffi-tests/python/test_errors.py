@@ -76,11 +76,69 @@ PYTHON_ERRORS = [
     ("n-str", lambda h: h.is_prime("7"), TypeError, "n must be an int, got str"),
     ("batch-float", lambda h: h.is_prime_batch([3, 5.5]), TypeError,
      "numbers[1] must be an int, got float"),
-    ("batch-dtype", lambda h: h.is_prime_batch(np.arange(5)), TypeError,
-     "numbers must be uint64, got int64: use numbers.astype(np.uint64)"),
+    ("batch-float-dtype", lambda h: h.is_prime_batch(np.arange(5.0)), TypeError,
+     "numbers must hold integers, got dtype float64"),
+    ("batch-bool-dtype", lambda h: h.is_prime_batch(np.ones(3, bool)), TypeError,
+     "numbers must hold integers, got dtype bool"),
+    ("batch-negative", lambda h: h.is_prime_batch(np.arange(-2, 5)), ValueError,
+     "numbers must be non-negative, got numbers[0] = -2"),
+    ("batch-negative-2d", lambda h: h.is_prime_batch(np.array([[3, 5], [7, -1]], np.int32)),
+     ValueError, "numbers must be non-negative, got numbers[(1, 1)] = -1"),
+    ("batch-negative-int", lambda h: h.is_prime_batch([3, -5]), OverflowError,
+     "numbers[1] must fit uint64_t"),
+    ("batch-not-iterable", lambda h: h.is_prime_batch(7), TypeError,
+     "numbers must be an array or a sequence of ints, got int"),
     ("batch-strided", lambda h: h.is_prime_batch(np.arange(10, dtype=np.uint64)[::3]), ValueError,
      "numbers must be C-contiguous"),
 ]
+
+
+# None for each argument: the error names the parameter.
+NONE_ERRORS = [
+    ("evolve-grid", lambda h: h.evolve(None), "grid must be a numpy float64 array, got None"),
+    ("evolve-out", lambda h: h.evolve(grid(), np.zeros(3)[None]), "out has shape (1, 3)"),
+    ("evolve-d", lambda h: h.evolve(grid(), d=None), "d must be a real number, got NoneType"),
+    ("evolve-boundary", lambda h: h.evolve(grid(), boundary=None), "boundary must be an int, got NoneType"),
+    ("run-grid", lambda h: h.run(None, 1), "grid must be a numpy float64 array, got NoneType"),
+    ("run-steps", lambda h: h.run(grid(), None), "steps must be an int, got NoneType"),
+    ("run-dt", lambda h: h.run(grid(), 1, dt=None), "dt must be a real number, got NoneType"),
+    ("julia-width", lambda h: h.julia_grid(None, 4), "width must be an int, got NoneType"),
+    ("julia-x1", lambda h: h.julia_grid(4, 4, x1=None), "x1 must be a real number, got NoneType"),
+    ("julia-c", lambda h: h.julia_grid(4, 4, c=None), "c must be a complex number, got NoneType"),
+    ("julia-maxiter", lambda h: h.julia_grid(4, 4, maxiter=None), "maxiter must be an int, got NoneType"),
+    ("calculate_z-zs", lambda h: h.calculate_z(None, 0j, 3), "zs must be a numpy complex128 array, got None"),
+    ("calculate_z-cs", lambda h: h.calculate_z([0j], None, 3), "cs must be a numpy complex128 array, got None"),
+    ("is_prime-n", lambda h: h.is_prime(None), "n must be an int, got NoneType"),
+    ("check_prime-n", lambda h: h.check_prime(None), "n must be an int, got NoneType"),
+    ("factor-start", lambda h: h.smallest_factor_in_range(10, None, 5), "start must be an int, got NoneType"),
+    ("batch", lambda h: h.is_prime_batch(None), "numbers must be an array or a sequence of ints, got None"),
+    ("count-start", lambda h: h.count_primes(None, 10), "start must be an int, got NoneType"),
+    ("count-stop-only", lambda h: h.count_primes(None), "stop must be an int, got NoneType"),
+    ("primes-start", lambda h: h.primes(None, 5), "start must be an int, got NoneType"),
+    ("threads", lambda h: h.set_num_threads(None), "n must be an int, got NoneType"),
+]
+
+
+@pytest.mark.parametrize("call, fragment", [case[1:] for case in NONE_ERRORS],
+                         ids=[case[0] for case in NONE_ERRORS])
+def test_none_arguments_are_named(hpk, call, fragment):
+    with pytest.raises((TypeError, ValueError)) as info:
+        call(hpk)
+    assert fragment in str(info.value)
+
+
+# Internal names a user never wrote: they must not appear in any error this API raises.
+INTERNAL_NAMES = ("hpkern._", "_checks", "_backend", "Backend", "Kernels", "_common", "ctypes.",
+                  "cdata", "ArgumentError", "NoneType object")
+
+
+@pytest.mark.parametrize("call", [case[1] for case in PYTHON_ERRORS + NONE_ERRORS],
+                         ids=[case[0] for case in PYTHON_ERRORS + NONE_ERRORS])
+def test_errors_never_name_internal_classes(hpk, call):
+    with pytest.raises(Exception) as info:
+        call(hpk)
+    text = f"{type(info.value).__module__}.{type(info.value).__name__}: {info.value}"
+    assert not any(name in text for name in INTERNAL_NAMES), text
 
 
 @pytest.mark.parametrize("call, error, fragment", [case[1:] for case in PYTHON_ERRORS],

@@ -67,6 +67,19 @@ def test_is_prime_batch_against_sieve(hpk):
     assert np.array_equal(from_array, expected)
 
 
+def test_is_prime_batch_takes_any_integer_dtype(hpk):
+    """np.arange gives int64: integer arrays of every dtype with non-negative values work."""
+    expected = sieve(300)
+    assert np.array_equal(hpk.is_prime_batch(np.arange(1, 20)), expected[1:20])
+    for dtype in (np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64):
+        numbers = np.arange(0, min(300, np.iinfo(dtype).max), dtype=dtype)
+        assert np.array_equal(hpk.is_prime_batch(numbers), expected[: numbers.size]), dtype
+    grid = np.arange(30, dtype=np.int64).reshape(5, 6)[:, ::2]  # 2-D, not contiguous
+    assert np.array_equal(hpk.is_prime_batch(grid), expected[:30].reshape(5, 6)[:, ::2])
+    big = np.array([2**63 - 25, 2**63 - 1], dtype=np.int64)  # the largest int64 prime; 7^2 x 73 x ...
+    assert hpk.is_prime_batch(big).tolist() == [True, False]
+
+
 def test_is_prime_batch_shapes_and_big_values(hpk):
     numbers = np.array([[LARGEST_U64_PRIME, 2**64 - 1], [*PRIMES_18]], dtype=np.uint64)
     assert hpk.is_prime_batch(numbers).tolist() == [[True, False], [True, True]]
@@ -80,6 +93,13 @@ def test_count_primes(hpk):
     assert hpk.count_primes(100, 100) == 0
     assert hpk.count_primes(1000, 10) == 0
     assert hpk.count_primes(10**5, 2 * 10**5) == int(sieve(2 * 10**5)[10**5:].sum())
+
+
+def test_one_argument_means_from_zero_like_range(hpk):
+    assert hpk.count_primes(10**6) == 78498 == hpk.count_primes(0, 10**6)
+    assert hpk.count_primes(2) == 0 and hpk.count_primes(3) == 1
+    assert hpk.primes(30).tolist() == PRIMES_BELOW_100[:10]
+    assert hpk.primes(stop=30, start=20).tolist() == [23, 29]
 
 
 def test_primes(hpk):

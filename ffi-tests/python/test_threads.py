@@ -101,15 +101,14 @@ print(len(os.listdir("/proc/self/task")))
 def test_kernels_use_only_the_configured_threads(hpk, threads):
     """HPK_NUM_THREADS=N: the process ends with the main thread plus N-1 or N pool workers, so
     no kernel ran on rayon's global pool (which would add a thread per core) or an extra pool."""
-    import os
     import subprocess
     import sys
-    from pathlib import Path
 
-    package_root = str(Path(hpk.__file__).resolve().parents[1])  # pytest's pythonpath isn't inherited
-    env = dict(os.environ, HPK_NUM_THREADS=str(threads), OMP_NUM_THREADS="1",
-               OPENBLAS_NUM_THREADS="1", PYTHONPATH=package_root)
-    out = subprocess.run([sys.executable, "-c", _COUNT_THREADS.format(module=hpk.__name__)],
+    from conftest import child_environment
+
+    env = child_environment(hpk, {"HPK_NUM_THREADS": str(threads), "OMP_NUM_THREADS": "1",
+                                  "OPENBLAS_NUM_THREADS": "1"})
+    out = subprocess.run([sys.executable, "-c", _COUNT_THREADS.format(module="hpkern")],
                          env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     os_threads = int(out.stdout.strip().splitlines()[-1])

@@ -308,7 +308,6 @@ fn last_error_message_is_per_thread_and_detailed() {
 #[test]
 fn every_header_function_is_loaded_and_exported() {
     let declared = header_functions();
-    assert_eq!(declared.len(), 17, "include/hpkern.h declares: {declared:?}");
     let loaded: BTreeSet<String> = HPK_SYMBOLS.iter().map(|s| s.to_string()).collect();
     assert_eq!(loaded.len(), HPK_SYMBOLS.len(), "a symbol is loaded twice");
     assert_eq!(declared, loaded, "the functions of include/hpkern.h vs the symbols this crate loads");

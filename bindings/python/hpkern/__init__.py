@@ -1,16 +1,29 @@
-"""hpkern: Python bindings of libhpkern, the "High Performance Python" kernels behind a C ABI.
+"""hpkern: the "High Performance Python" kernels from libhpkern, a Rust library with a C ABI.
 
-``import hpkern`` gives the ctypes backend's API (:mod:`hpkern.ctypes_api`); the same API over
-cffi is :mod:`hpkern.cffi_api`. Both take and return numpy arrays and raise :class:`HpkError`
-when the library reports a failure.
+Diffusion: :func:`evolve`, :func:`run`. Julia set: :func:`julia_grid`, :func:`calculate_z`.
+Primes: :func:`is_prime`, :func:`check_prime`, :func:`smallest_factor_in_range`,
+:func:`is_prime_batch`, :func:`count_primes`, :func:`primes`. Threads: :func:`set_num_threads`,
+:func:`get_num_threads`. Arrays are numpy arrays; failures reported by the library raise
+:class:`HpkError`.
 
-Diffusion: evolve, run. Julia set: julia_grid, calculate_z. Primes: is_prime, check_prime,
-smallest_factor_in_range, is_prime_batch, count_primes, primes. Threads: set_num_threads,
-get_num_threads. ``__version__`` is the loaded library's version.
+The library is called through ctypes by default, or cffi (``use_backend("cffi")`` or
+``HPKERN_BACKEND=cffi``): same functions, same results. ``__version__`` is the package's
+version, which is the library's.
 """
 
-from .ctypes_api import *  # noqa: F403  (the public API, see ctypes_api.__all__)
-from .ctypes_api import __all__ as _api_names
-from .ctypes_api import __version__, library_path
+from ._abi import ABI_VERSION, STATUS_NAMES, VERSION as __version__
+from ._diffusion import BOUNDARY_FIXED, BOUNDARY_PERIODIC, Boundary, evolve, run
+from ._julia import calculate_z, julia_grid
+from ._library import (backend_name, get_num_threads, isa_name, library_path, set_num_threads,
+                       use_backend)
+from ._primes import (check_prime, count_primes, is_prime, is_prime_batch, primes,
+                      smallest_factor_in_range)
+from ._errors import HpkError
 
-__all__ = [*_api_names, "__version__", "library_path"]
+__all__ = [
+    "evolve", "run", "julia_grid", "calculate_z", "is_prime", "check_prime",
+    "smallest_factor_in_range", "is_prime_batch", "count_primes", "primes",
+    "set_num_threads", "get_num_threads", "isa_name", "library_path", "use_backend",
+    "backend_name", "HpkError", "Boundary", "ABI_VERSION", "BOUNDARY_FIXED",
+    "BOUNDARY_PERIODIC", "STATUS_NAMES", "__version__",
+]

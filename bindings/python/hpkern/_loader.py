@@ -4,9 +4,11 @@ Places tried, in order; the first that opens and has the right ABI wins:
 
 1. ``$HPKERN_LIBRARY`` if set, a path (then nothing else is tried: an explicit choice never
    silently falls back to another build);
-2. ``libhpkern.so*`` in the package directory (a wheel that bundles the library);
-3. the repository's build, ``hpkern/../../../target/release/libhpkern.so`` (after ``make lib``);
-4. the system loader: ``ctypes.util.find_library("hpkern")``, then ``libhpkern.so.1``.
+2. ``libhpkern.so*`` beside this module (``importlib.resources``): the copy a wheel bundles;
+3. the repository's build, ``hpkern/../../../target/release/libhpkern.so`` (a source checkout
+   after ``make lib``, or an editable install);
+4. the system loader: ``ctypes.util.find_library("hpkern")``, then ``libhpkern.so.<ABI>``
+   (after ``make install``).
 
 If none works, one ImportError lists every place tried and why it failed.
 """
@@ -16,13 +18,17 @@ from __future__ import annotations
 import ctypes.util
 import os
 from collections.abc import Callable, Iterator
+from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
+from . import _abi
+
 LIBRARY_ENV = "HPKERN_LIBRARY"
-SONAME = "libhpkern.so.1"
-_PACKAGE_DIR = Path(__file__).resolve().parent
-_REPO_LIBRARY = _PACKAGE_DIR.parents[2] / "target" / "release" / "libhpkern.so"
+#: The ABI these bindings were generated for: the library's hpk_abi_version() must return it.
+ABI_VERSION = _abi.ABI_VERSION
+_PACKAGE = resources.files(__package__)
+_REPO_LIBRARY = Path(__file__).resolve().parents[3] / "target" / "release" / "libhpkern.so"
 
 Library = TypeVar("Library")
 
@@ -33,16 +39,24 @@ def candidates() -> Iterator[tuple[str, str]]:
     if explicit:
         yield f"${LIBRARY_ENV}", explicit
         return
-    bundled = sorted(_PACKAGE_DIR.glob("libhpkern.so*"))
-    for path in bundled:
-        yield "package directory", str(path)
+    bundled = sorted(str(entry) for entry in _PACKAGE.iterdir() if entry.name.startswith("libhpkern.so"))
+    yield from (("package directory", path) for path in bundled)
     if not bundled:
-        yield "package directory", str(_PACKAGE_DIR / "libhpkern.so*")
+        yield "package directory", str(Path(str(_PACKAGE)) / "libhpkern.so")
     yield "repository build", str(_REPO_LIBRARY)
     found = ctypes.util.find_library("hpkern")
     if found:
         yield "system loader (find_library)", found
-    yield "system loader", SONAME
+    yield "system loader", f"libhpkern.so.{ABI_VERSION}"
+
+
+def check_abi(abi: int) -> None:
+    """Raise OSError unless a library's hpk_abi_version() ``abi`` is ABI_VERSION."""
+    if abi != ABI_VERSION:
+        raise OSError(
+            f"has ABI version {abi}, but these Python bindings were written for ABI "
+            f"{ABI_VERSION}: use a libhpkern.so.{ABI_VERSION} or matching bindings"
+        )
 
 
 def load(open_library: Callable[[str], Library]) -> tuple[Library, str]:
@@ -62,5 +76,6 @@ def load(open_library: Callable[[str], Library]) -> tuple[Library, str]:
             tried.append(f"  {where}: {path}: {exc}")
     raise ImportError(
         "hpkern: cannot load the shared library libhpkern.so. Tried:\n" + "\n".join(tried)
-        + f"\nBuild it with `make lib` in the hpkern repository, or set {LIBRARY_ENV} to its path."
+        + "\nReinstall the package (`pip install ./bindings/python` builds and bundles it), "
+        f"build it with `make lib` in the hpkern repository, or set {LIBRARY_ENV} to its path."
     )

@@ -1,0 +1,62 @@
+"""The Julia set: the book's picture on a grid (julia_grid), or escape counts of given points
+(calculate_z)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._calls import call
+from ._checks import complex_number, input_array, integer, real
+
+#: The book's Julia constant.
+BOOK_C = complex(-0.62772, -0.42193)
+
+
+def julia_grid(width: int, height: int, *, x1: float = -1.8, x2: float = 1.8, y1: float = -1.8,
+               y2: float = 1.8, c: complex = BOOK_C, maxiter: int = 300) -> NDArray[np.int32]:
+    """Escape counts of a width x height grid of the complex plane (the book's picture).
+
+    Pixel (row r, column k) is z = (x1 + k*(x2-x1)/width) + 1j*(y2 + r*(y1-y2)/height):
+    row 0 is the top (y2), column 0 the left (x1). Each iterates z = z*z + c while
+    |z| < 2, at most maxiter times. The defaults are the book's; julia_grid(1000, 1000)
+    sums to 33219980.
+
+    Returns an int32 array of shape (height, width) with counts in 0..maxiter. Raises
+    TypeError/OverflowError for non-int or out-of-range width/height/maxiter (maxiter must
+    fit int32), HpkError for a zero width or height (HPK_ERR_INVALID_SIZE), negative
+    maxiter or non-finite coordinates or c (HPK_ERR_INVALID_ARGUMENT).
+    """
+    width, height = integer("width", width, "size_t"), integer("height", height, "size_t")
+    maxiter = integer("maxiter", maxiter, "int32_t")
+    corners = [real(name, v) for name, v in (("x1", x1), ("x2", x2), ("y1", y1), ("y2", y2))]
+    constant = complex_number("c", c)
+    output = np.empty((height, width), dtype=np.int32)
+    call("hpk_julia_grid", *corners, width, height, constant.real, constant.imag, maxiter, output)
+    return output
+
+
+def calculate_z(zs: ArrayLike, cs: ArrayLike | complex, maxiter: int) -> NDArray[np.int32]:
+    """Escape counts of the points ``zs`` with constants ``cs``: the book's calculate_z.
+
+    For each i, counts iterations of z = z*z + cs[i] from z = zs[i] while |z| < 2 and the
+    count is below maxiter. zs: complex128 numpy array (any shape, C-contiguous) or a
+    sequence of complex numbers. cs: the same shape as zs, or one complex number used for
+    every point. maxiter: int fitting int32.
+
+    Returns an int32 array of zs's shape. Raises TypeError/ValueError for bad arrays,
+    OverflowError for maxiter outside int32, HpkError HPK_ERR_INVALID_ARGUMENT for a
+    negative maxiter or a non-finite element.
+    """
+    points = input_array("zs", zs, np.complex128)
+    if isinstance(cs, complex | float | int) or (isinstance(cs, np.ndarray) and cs.ndim == 0) \
+            or isinstance(cs, np.number):
+        cs = np.full(points.shape, complex_number("cs", cs), dtype=np.complex128)
+    constants = input_array("cs", cs, np.complex128)
+    if constants.shape != points.shape:
+        raise ValueError(f"cs has shape {constants.shape}, zs has {points.shape}: they must match "
+                         "(or pass one complex number as cs)")
+    maxiter = integer("maxiter", maxiter, "int32_t")
+    output = np.empty(points.shape, dtype=np.int32)
+    call("hpk_julia_calculate_z", points, constants, points.size, maxiter, output)
+    return output
