@@ -20,10 +20,12 @@ const CHUNK_POINTS: usize = 2048;
 /// reports: about a millisecond. Smaller calls run as without a callback.
 const REPORT_MIN_WORK: u64 = 1 << 22;
 /// With a progress callback, work items hold at most this many worst-case iterations (a
-/// millisecond or so on one core), but at least [`REPORT_MIN_ITEM_POINTS`] points (calculate_z)
-/// or one row (grids), so that a cancel is seen soon also with a huge maxiter.
+/// millisecond or so on one core), but at least [`REPORT_MIN_ITEM_POINTS`] points (enough to
+/// keep the vector kernels' lanes busy), so that a cancel is seen soon also with a huge maxiter
+/// (within about 13 ms at maxiter 10^6). Grid rows longer than that are done in bands of
+/// columns.
 const REPORT_ITEM_WORK: u64 = 1 << 22;
-const REPORT_MIN_ITEM_POINTS: usize = 64;
+const REPORT_MIN_ITEM_POINTS: usize = 32;
 
 /// The book's picture: -1.8..1.8 both ways, 1000 x 1000, c = -0.62772 - 0.42193i, 300 iterations.
 pub const BOOK_CHECKSUM: u64 = 33_219_980;
@@ -247,11 +249,14 @@ fn calculate_grid_checked(isa: Isa, grid: &Grid, output: &mut [i32], meter: &Met
     // is a run of whole rows.
     let (x_step, y_step) = grid.steps();
     let (width, maxiter) = (grid.width, grid.maxiter);
-    let geometry = escape::RowGeometry { x1: grid.x1, x_step, y2: grid.y2, y_step, width, c: grid.c, maxiter };
+    let geometry = escape::RowGeometry { x1: grid.x1, x_step, y2: grid.y2, y_step, width, col0: 0, c: grid.c, maxiter };
     let mut rows_per_item = CHUNK_POINTS.div_ceil(width).max(1);
     if meter.is_active() {
         let fit = REPORT_ITEM_WORK / (width as u64).saturating_mul(maxiter as u64).max(1);
-        rows_per_item = rows_per_item.min(fit.max(1) as usize);
+        if fit == 0 {
+            return grid_in_bands(isa, &geometry, output, meter);
+        }
+        rows_per_item = rows_per_item.min(fit as usize);
     }
     let rows = |k: usize, out: &mut [i32]| {
         if meter.cancelled() {
@@ -266,6 +271,26 @@ fn calculate_grid_checked(isa: Isa, grid: &Grid, output: &mut [i32], meter: &Met
     }
     // Items stolen dynamically: rows through the set cost far more than the rest.
     pool::install(|threads| pool::for_each_chunk_mut(threads, output, rows_per_item * width, rows))?;
+    meter.check()
+}
+
+/// The grid with an active meter when one row is more than a work item: each row (a task) in
+/// bands of columns, with a look at the cancel flag and a report after each band.
+fn grid_in_bands(isa: Isa, geometry: &escape::RowGeometry, output: &mut [i32], meter: &Meter) -> Result<(), Error> {
+    let (width, maxiter) = (geometry.width, geometry.maxiter);
+    let band = ((REPORT_ITEM_WORK / (maxiter as u64).max(1)) as usize).max(REPORT_MIN_ITEM_POINTS).min(width);
+    pool::install(|threads| {
+        pool::for_each_chunk_mut(threads, output, width, |r, row| {
+            for (b, out) in row.chunks_mut(band).enumerate() {
+                if meter.cancelled() {
+                    return;
+                }
+                let g = escape::RowGeometry { width: out.len(), col0: b * band, ..*geometry };
+                escape::escape_rows(isa, out, r, &g);
+                meter.add(out.len() as u64);
+            }
+        })
+    })?;
     meter.check()
 }
 
