@@ -4,7 +4,9 @@
  * Link with -lhpkern (soname libhpkern.so.HPK_ABI_VERSION). Every function is thread-safe and
  * may be called from any thread. Every function that returns hpk_status writes its outputs only
  * when it returns HPK_OK (HPK_ERR_BUFFER_TOO_SMALL also writes *written, see
- * hpk_primes_in_range); on any other status no output is touched.
+ * hpk_primes_in_range); on any other status no output is touched, except HPK_ERR_CANCELLED
+ * (a progress handler stopped the call, see hpk_set_progress_handler), after which each
+ * function documents what its outputs hold.
  *
  * Preconditions the library cannot check: every pointer must point to at least as many elements
  * as the sizes passed with it say, and must stay valid and unmodified by other threads for the
@@ -53,6 +55,16 @@ typedef struct hpk_complex {
    */
   double im;
 } hpk_complex;
+
+/**
+ * A progress handler: called with the `user_data` given to hpk_set_progress_handler, the work
+ * `done` so far and the call's `total`, in the call's own units (documented per function).
+ * Return nonzero to cancel the call in progress (it then returns HPK_ERR_CANCELLED), zero to go
+ * on.
+ */
+typedef int32_t (*hpk_progress_fn)(void *user_data,
+                                   uint64_t done,
+                                   uint64_t total);
 
 /**
  * Edge cells are copied unchanged from input to output; only interior cells update (the book's
@@ -106,6 +118,12 @@ typedef struct hpk_complex {
  */
 #define HPK_ERR_PANIC 7
 
+/**
+ * The progress handler asked to stop (see hpk_set_progress_handler); what the outputs hold is
+ * documented per function.
+ */
+#define HPK_ERR_CANCELLED 8
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -125,7 +143,12 @@ extern "C" {
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `in` or `out` is NULL; HPK_ERR_INVALID_SIZE if `rows`
  * or `cols` is 0 or `rows*cols*8` overflows; HPK_ERR_INVALID_ARGUMENT if `d` or `dt` is not
  * finite, `boundary` is not an HPK_BOUNDARY_* value, or a pointer is not 8-byte aligned;
- * HPK_ERR_OVERLAP if the two grids share any byte (the step is not in place).
+ * HPK_ERR_OVERLAP if the two grids share any byte (the step is not in place); HPK_ERR_CANCELLED
+ * if the progress handler asked to stop.
+ *
+ * Progress (hpk_set_progress_handler), on grids of 2^21 cells or more: `done` and `total` count
+ * output rows (`total = rows`). After HPK_ERR_CANCELLED, `out` may be partly written (some
+ * whole rows of the step) and `in` is untouched.
  *
  * # Safety
  * `in` and `out` must each point to `rows * cols` doubles (`out` writable) that no other thread
@@ -145,8 +168,16 @@ hpk_status hpk_diffusion_evolve(const double *in,
  * The result is left in `grid` whatever the parity of `steps`; `scratch` (same size as `grid`)
  * is working space: its contents on entry are ignored and on return unspecified. `steps == 0`
  * changes nothing. Layout, units, stability and statuses as hpk_diffusion_evolve, with
- * HPK_ERR_OVERLAP when `grid` and `scratch` share any byte. On an error status neither array is
- * touched.
+ * HPK_ERR_OVERLAP when `grid` and `scratch` share any byte, and HPK_ERR_CANCELLED if the
+ * progress handler asked to stop. On an error status other than HPK_ERR_CANCELLED neither array
+ * is touched.
+ *
+ * Progress (hpk_set_progress_handler), when `rows * cols * steps` is 2^21 or more: `done` counts
+ * the steps completed and `total` is `steps`. Steps go in passes of up to 16, so `done` advances
+ * a pass at a time. After HPK_ERR_CANCELLED, `grid` holds the grid after exactly the number of
+ * steps the last progress report before the return gave as `done` (bit for bit what a run of
+ * that many steps gives; a pass in flight at the cancel is abandoned), and `scratch` is
+ * unspecified.
  *
  * # Safety
  * `grid` and `scratch` must each point to `rows * cols` writable doubles that no other thread
@@ -171,7 +202,12 @@ hpk_status hpk_diffusion_run(double *grid,
  *
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `n > 0` and a pointer is NULL; HPK_ERR_INVALID_SIZE if
  * `n * 16` overflows; HPK_ERR_INVALID_ARGUMENT if `maxiter < 0`, an element of `zs` or `cs` is not
- * finite, or a pointer is misaligned; HPK_ERR_OVERLAP if `output` shares a byte with `zs` or `cs`.
+ * finite, or a pointer is misaligned; HPK_ERR_OVERLAP if `output` shares a byte with `zs` or `cs`;
+ * HPK_ERR_CANCELLED if the progress handler asked to stop.
+ *
+ * Progress (hpk_set_progress_handler), when `n * maxiter` is 2^22 or more: `done` and `total`
+ * count points (`total = n`). After HPK_ERR_CANCELLED, `output` may be partly written: each
+ * element holds its right count or is untouched.
  *
  * # Safety
  * `zs` and `cs` must point to `n` readable values and `output` to `n` writable int32 values.
@@ -194,7 +230,13 @@ hpk_status hpk_julia_calculate_z(const struct hpk_complex *zs,
  *
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `output` is NULL; HPK_ERR_INVALID_SIZE if `width` or
  * `height` is 0 or `width*height*4` overflows; HPK_ERR_INVALID_ARGUMENT if a coordinate or `c` is
- * not finite, `maxiter < 0`, or `output` is misaligned.
+ * not finite, `maxiter < 0`, or `output` is misaligned; HPK_ERR_CANCELLED if the progress
+ * handler asked to stop.
+ *
+ * Progress (hpk_set_progress_handler), when `width * height * maxiter` is 2^22 or more: `done`
+ * and `total` count pixels (`total = width * height`), a row at a time. After
+ * HPK_ERR_CANCELLED, `output` may be partly written: whole rows holding their right counts, the
+ * other rows untouched.
  *
  * # Safety
  * `output` must point to `width * height` writable int32 values.
@@ -228,7 +270,13 @@ const char *hpk_last_error_message(void);
  * n / d are searched instead when that is shorter.
  *
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `factor` is NULL; HPK_ERR_INVALID_ARGUMENT if it is
- * misaligned; HPK_ERR_OUT_OF_MEMORY if the worker threads cannot start.
+ * misaligned; HPK_ERR_OUT_OF_MEMORY if the worker threads cannot start; HPK_ERR_CANCELLED if
+ * the progress handler asked to stop (`*factor` is then untouched).
+ *
+ * Progress (hpk_set_progress_handler), when the search spans 2^25 values or more: `done` and
+ * `total` count candidate values (divisors tried, those the wheel skips included) of the
+ * intervals searched: [max(from, 2), sqrt(n)], then the part of the range above sqrt(n) or its
+ * cofactors, whichever is shorter. A divisor found ends the call before `done` reaches `total`.
  *
  * # Safety
  * `factor` must point to a writable uint64_t.
@@ -246,7 +294,12 @@ hpk_status hpk_smallest_factor_in_range(uint64_t n,
  * use hpk_is_prime for speed.
  *
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `is_prime` is NULL; HPK_ERR_OUT_OF_MEMORY if the
- * worker threads cannot start.
+ * worker threads cannot start; HPK_ERR_CANCELLED if the progress handler asked to stop
+ * (`*is_prime` is then untouched).
+ *
+ * Progress (hpk_set_progress_handler), when sqrt(n) is 2^25 or more: `done` and `total` count
+ * the candidate values of [3, sqrt(n)] (divisors tried, those the wheel skips included); a
+ * factor found ends the call before `done` reaches `total`.
  *
  * # Safety
  * `is_prime` must point to a writable bool.
@@ -274,7 +327,12 @@ hpk_status hpk_is_prime(uint64_t n,
  *
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `count > 0` and a pointer is NULL;
  * HPK_ERR_INVALID_SIZE if `count * 8` overflows; HPK_ERR_INVALID_ARGUMENT if `numbers` is
- * misaligned; HPK_ERR_OVERLAP if the arrays share a byte.
+ * misaligned; HPK_ERR_OVERLAP if the arrays share a byte; HPK_ERR_CANCELLED if the progress
+ * handler asked to stop.
+ *
+ * Progress (hpk_set_progress_handler), from 2048 numbers on: `done` and `total` count numbers
+ * tested (`total = count`). After HPK_ERR_CANCELLED, `is_prime` may be partly written: each
+ * element holds its right answer or is untouched.
  *
  * # Safety
  * `numbers` must point to `count` readable values and `is_prime` to `count` writable bools.
@@ -289,7 +347,12 @@ hpk_status hpk_is_prime_batch(const uint64_t *numbers,
  * (pi(10^9) takes a fraction of a second) plus sqrt(hi).
  *
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `count` is NULL; HPK_ERR_OUT_OF_MEMORY if the sieve's
- * buffers or threads cannot be allocated.
+ * buffers or threads cannot be allocated; HPK_ERR_CANCELLED if the progress handler asked to
+ * stop (`*count` is then untouched).
+ *
+ * Progress (hpk_set_progress_handler), when `hi - lo` is 2^24 or more: `done` and `total` count
+ * the numbers of [lo, hi) sieved (`total = hi - lo`), a segment of about 31 million numbers at a
+ * time per thread.
  *
  * # Safety
  * `count` must point to a writable uint64_t.
@@ -309,7 +372,17 @@ hpk_status hpk_count_primes(uint64_t lo,
  * Returns HPK_OK; HPK_ERR_BUFFER_TOO_SMALL as above; HPK_ERR_NULL_POINTER if `written` is NULL,
  * or `primes` is NULL with `capacity > 0`; HPK_ERR_INVALID_SIZE if `capacity * 8` overflows;
  * HPK_ERR_INVALID_ARGUMENT if a pointer is misaligned; HPK_ERR_OVERLAP if `written` lies inside
- * `primes`; HPK_ERR_OUT_OF_MEMORY if the sieve's buffers cannot be allocated.
+ * `primes`; HPK_ERR_OUT_OF_MEMORY if the sieve's buffers cannot be allocated; HPK_ERR_CANCELLED
+ * if the progress handler asked to stop (`primes` and `*written` are then untouched).
+ *
+ * The size query counts the whole range: it takes as long as the count (hpk_count_primes) and
+ * can be cancelled the same way.
+ *
+ * Progress (hpk_set_progress_handler), when `hi - lo` is 2^24 or more: `done` and `total` count
+ * the numbers of [lo, hi) sieved while counting (`total = hi - lo`); the primes are counted
+ * before anything is written. A cancel is honoured while counting; the writing that follows a
+ * complete count (from the sieve's kept bits, a small part of the time) runs to its end and the
+ * call returns HPK_OK.
  *
  * # Safety
  * `primes` must point to `capacity` writable values and `written` to a writable size_t.
@@ -319,6 +392,35 @@ hpk_status hpk_primes_in_range(uint64_t lo,
                                uint64_t *primes,
                                size_t capacity,
                                size_t *written);
+
+/**
+ * Set the progress handler of the calling thread: every later call made on this thread to a
+ * function that reports (hpk_diffusion_run, hpk_diffusion_evolve, hpk_julia_grid,
+ * hpk_julia_calculate_z, hpk_check_prime, hpk_smallest_factor_in_range, hpk_is_prime_batch,
+ * hpk_count_primes, hpk_primes_in_range) calls `fn(user_data, done, total)` at most once per
+ * `interval_ms` milliseconds while it runs (0 = the library's default, 100 ms). `fn = NULL`
+ * removes the handler; `user_data` is passed through untouched and never dereferenced.
+ *
+ * The handler is per thread: a handler set on one thread never fires for calls made on another.
+ * It is only ever called on the thread that made the call, never on a pool worker, and never
+ * twice at once: it needs no locking and may hold Python's GIL. `done` never decreases within a
+ * call, `done <= total`, and `total` is fixed for the call. Calls whose work is too small to
+ * last about a millisecond may end without any report; a call gives no report after it
+ * returns, and no final report on success (the caller knows it is done).
+ *
+ * Returning nonzero cancels the call: the library's threads stop within a few milliseconds
+ * and the call returns HPK_ERR_CANCELLED (hpk_last_error_message says it was cancelled). If the
+ * work stopped at a different `done` than the report that cancelled it, one last report gives
+ * that `done` (its return value is ignored): the last report is what the outputs hold. What
+ * outputs hold after a cancel is documented per function. A request that arrives after the
+ * work is complete is ignored and the call returns HPK_OK. The handler must not unwind or
+ * longjmp through the library.
+ *
+ * Returns HPK_OK: every input is valid.
+ */
+hpk_status hpk_set_progress_handler(hpk_progress_fn fn,
+                                    void *user_data,
+                                    uint32_t interval_ms);
 
 /**
  * A short English description of `status`.

@@ -17,6 +17,7 @@ Mapping rules (the module's header comment states them for users):
   by value (a count or dimension) and it does not point to ``size_t`` (a ``size_t *`` reports a
   count); otherwise it is a scalar by reference. A ``char *`` parameter would be a C string
   (``character(kind=c_char)`` array).
+- A function pointer (a typedef such as ``hpk_progress_fn``) is ``type(c_funptr), value``.
 - A function returning ``const char *`` returns ``type(c_ptr)`` (hpk_c_string converts it); one
   returning ``void`` is a subroutine.
 - Constants: ``HPK_OK``/``HPK_ERR_*`` are ``hpk_status`` values and ``HPK_<TYPEDEF>_*`` values of
@@ -182,6 +183,9 @@ def _dummy(header: abi_header.Header, function: abi_header.Function, param: abi_
            takes_size: bool, kinds: set[str]) -> tuple[str, str]:
     """(type and attributes, entity) of one dummy argument."""
     ctype = param.ctype.strip()
+    if "(*)" in _resolve(header, ctype):
+        kinds.add("c_funptr")  # a C function pointer: c_funloc of a bind(C) procedure, or c_null_funptr
+        return "type(c_funptr), value", name
     if not ctype.endswith("*"):
         ftype, kind = _fortran_type(header, ctype, function.name)
         kinds.add(kind)

@@ -19,12 +19,13 @@ cd "$REPO"
 FFLAGS=(-std=f2018 -Wall -Wextra -pedantic -Werror -O2)
 USE_LIB=(-L "$LIBDIR" -lhpkern -Wl,-rpath,"$LIBDIR")
 
-# Compile failures stop the script here (set -e): nothing to count yet. The module's .mod and
-# object go to $OUT; -J there keeps the source tree clean.
+# Compile failures stop the script here (set -e): nothing to count yet. The modules' .mod files
+# (hpkern's, and the tests' own test_progress_log) and objects go to $OUT; -J there keeps the
+# source tree clean.
 gfortran "${FFLAGS[@]}" -J "$OUT" -c bindings/fortran/hpkern.f90 -o "$OUT/hpkern.o"
-gfortran "${FFLAGS[@]}" -I "$OUT" bindings/fortran/example.f90 "$OUT/hpkern.o" "${USE_LIB[@]}" -o "$OUT/example"
+gfortran "${FFLAGS[@]}" -J "$OUT" -I "$OUT" bindings/fortran/example.f90 "$OUT/hpkern.o" "${USE_LIB[@]}" -o "$OUT/example"
 # The tests compare reals exactly on purpose (outputs must be bit-for-bit untouched after errors).
-gfortran "${FFLAGS[@]}" -Wno-compare-reals -I "$OUT" ffi-tests/fortran/test_hpkern.f90 "$OUT/hpkern.o" \
+gfortran "${FFLAGS[@]}" -Wno-compare-reals -J "$OUT" -I "$OUT" ffi-tests/fortran/test_hpkern.f90 "$OUT/hpkern.o" \
     "${USE_LIB[@]}" -o "$OUT/test_hpkern"
 # The shim is built and run by the Rust crate in ffi-tests/; here it only has to compile cleanly.
 mkdir -p "$OUT/shim"

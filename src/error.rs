@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-/// Why a kernel call was refused. Every variant is detected before any output is written.
+/// Why a kernel call was refused. Every variant but `Cancelled` is detected before any output is
+/// written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// A pointer that must point to data was NULL (C ABI only).
@@ -17,6 +18,10 @@ pub enum Error {
     BufferTooSmall { required: usize },
     /// An internal buffer or the worker threads could not be allocated.
     OutOfMemory(String),
+    /// The caller's progress callback asked to stop (see [`crate::progress`]); unlike the other
+    /// variants this one comes after work has started: what the outputs hold is documented per
+    /// function.
+    Cancelled,
 }
 
 impl fmt::Display for Error {
@@ -28,6 +33,7 @@ impl fmt::Display for Error {
             Error::BufferTooSmall { required } => {
                 write!(f, "output buffer too small: {required} elements are required")
             }
+            Error::Cancelled => f.write_str("cancelled: the progress handler asked to stop"),
         }
     }
 }

@@ -20,5 +20,7 @@ pub mod julia;
 pub mod pool;
 /// cbindgen:ignore
 pub mod primes;
+/// cbindgen:ignore
+pub mod progress;
 
 pub use error::Error;

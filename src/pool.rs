@@ -23,9 +23,12 @@ struct PoolState {
     requested: usize,
     /// Built lazily, for `threads` workers in process `pid`.
     pool: Option<(Arc<rayon::ThreadPool>, usize, u32)>,
+    /// One worker, for calls with a progress handler when the thread count is 1 (see
+    /// [`progress_pool`]); built lazily in process `pid`.
+    helper: Option<(Arc<rayon::ThreadPool>, u32)>,
 }
 
-static STATE: Mutex<PoolState> = Mutex::new(PoolState { requested: 0, pool: None });
+static STATE: Mutex<PoolState> = Mutex::new(PoolState { requested: 0, pool: None, helper: None });
 
 fn state() -> MutexGuard<'static, PoolState> {
     register_fork_handlers();
@@ -67,6 +70,9 @@ extern "C" fn after_fork_in_child() {
         if let Some(mut st) = held.borrow_mut().take() {
             // Leaked, not dropped: dropping would signal workers that exist only in the parent.
             if let Some((stale, _, _)) = st.pool.take() {
+                std::mem::forget(stale);
+            }
+            if let Some((stale, _)) = st.helper.take() {
                 std::mem::forget(stale);
             }
         }
@@ -168,6 +174,35 @@ fn current_pool() -> Result<Option<Arc<rayon::ThreadPool>>, Error> {
     let pool = Arc::new(pool);
     st.pool = Some((Arc::clone(&pool), threads, pid));
     Ok(Some(pool))
+}
+
+/// The pool a call with a progress handler runs its work on while the calling thread reports
+/// (`crate::progress`): the library's pool, or, when the thread count is 1, a pool of one worker
+/// kept for the purpose (the work still runs on one thread, but not the calling one). Inside it,
+/// [`install`] runs its operation in place, with the thread count as set.
+pub(crate) fn progress_pool() -> Result<Arc<rayon::ThreadPool>, Error> {
+    if let Some(pool) = current_pool()? {
+        return Ok(pool);
+    }
+    let mut st = state();
+    let pid = std::process::id();
+    match st.helper.take() {
+        Some((pool, owner)) if owner == pid => {
+            st.helper = Some((Arc::clone(&pool), owner));
+            return Ok(pool);
+        }
+        // Forked child: as for the main pool, the parent's worker is not here.
+        Some((stale, _)) => std::mem::forget(stale),
+        None => {}
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "hpkern-progress".into())
+        .build()
+        .map_err(|e| Error::OutOfMemory(format!("cannot start a worker thread: {e}")))?;
+    let pool = Arc::new(pool);
+    st.helper = Some((Arc::clone(&pool), pid));
+    Ok(pool)
 }
 
 /// Run `op` inside the library's pool (or on this thread when it has one thread).

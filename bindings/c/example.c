@@ -1,5 +1,6 @@
 /*
- * hpkern from C: the three kernels of "High Performance Python" with the book's numbers.
+ * hpkern from C: the three kernels of "High Performance Python" with the book's numbers, then a
+ * progress handler that prints the percentage done and cancels a long call at a deadline.
  *
  * Build from the repository root (after `make lib`):
  *   cc -std=c11 -Wall -Wextra -Werror -pedantic -I include bindings/c/example.c \
@@ -10,11 +11,14 @@
  * C++ (malloc results are cast) so the same source proves the header works from C++.
  */
 
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, for the progress section */
+
 #include <hpkern.h>
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 /* Exit with a readable message unless `status` is HPK_OK. */
 static void check(hpk_status status, const char *what) {
@@ -137,6 +141,40 @@ static void primes(void) {
     free(list);
 }
 
+/* Seconds on the monotonic clock, for the deadline below. */
+static double monotonic_seconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* A progress handler: the library calls it on the thread that made the call, with the work done
+ * so far and the total (here: numbers sieved of the range). Returning nonzero cancels the call. */
+static int32_t show_progress(void *user_data, uint64_t done, uint64_t total) {
+    double deadline = *(const double *)user_data;
+    printf("\rprogress: counting the primes below 10^11: %5.2f%%", 100.0 * (double)done / (double)total);
+    fflush(stdout);
+    return monotonic_seconds() > deadline; /* past the deadline: stop */
+}
+
+/* Progress reports and cancellation: pi(10^11) would take tens of seconds; stop it after 0.3 s. */
+static void progress(void) {
+    double deadline = monotonic_seconds() + 0.3;
+    /* For later calls on this thread: a report at most every 50 ms (0 means the default, 100 ms). */
+    check(hpk_set_progress_handler(show_progress, &deadline, 50), "hpk_set_progress_handler");
+    uint64_t count = 0;
+    hpk_status status = hpk_count_primes(0, UINT64_C(100000000000), &count);
+    printf("\n");
+    check(hpk_set_progress_handler(NULL, NULL, 0), "hpk_set_progress_handler"); /* NULL removes it */
+    if (status == HPK_ERR_CANCELLED) { /* `count` is left untouched */
+        printf("progress: stopped at the 0.3 s deadline: %s (%s)\n", hpk_status_message(status),
+               hpk_last_error_message());
+    } else {
+        check(status, "hpk_count_primes");
+        printf("progress: pi(10^11) = %" PRIu64 " before the deadline\n", count);
+    }
+}
+
 int main(void) {
     /* A program built against this header can use the loaded library only if the ABIs match. */
     if (hpk_abi_version() != HPK_ABI_VERSION) {
@@ -149,5 +187,6 @@ int main(void) {
     julia();
     diffusion();
     primes();
+    progress();
     return 0;
 }

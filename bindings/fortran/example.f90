@@ -1,6 +1,7 @@
 ! hpkern from Fortran: the three kernels of "High Performance Python" with the book's numbers,
-! through the hpkern module's wrappers on ordinary Fortran arrays. Prints the same lines as
-! bindings/c/example.c.
+! through the hpkern module's wrappers on ordinary Fortran arrays, then progress reports and
+! cancellation. Prints the same lines as bindings/c/example.c, except in the progress section,
+! whose handler cancels at its fifth report instead of at a deadline.
 !
 ! Build from the repository root (after `make lib`):
 !   gfortran -J target/fortran bindings/fortran/hpkern.f90 bindings/fortran/example.f90 \
@@ -8,8 +9,9 @@
 !
 ! Every status is checked: on failure the program prints the status text and the library's
 ! description of what went wrong, and stops with exit status 1.
+
 program example
-   use, intrinsic :: iso_c_binding, only: c_bool, c_double, c_double_complex, c_int32_t, c_int64_t
+   use, intrinsic :: iso_c_binding, only: c_bool, c_double, c_double_complex, c_int32_t, c_int64_t, c_loc
    use, intrinsic :: iso_fortran_env, only: error_unit
    use hpkern
    implicit none
@@ -25,6 +27,7 @@ program example
    call julia()
    call diffusion()
    call primes()
+   call progress()
 
 contains
 
@@ -116,4 +119,48 @@ contains
       write (*, '()')
    end subroutine primes
 
+   !> Progress reports and cancellation: pi(10^11) would take tens of seconds; the handler
+   !> show_progress (below the program) prints the percentage done and stops the call at its
+   !> fifth report. (When the work had gone further by then, the library reports once more where
+   !> it stopped: that report's return value is ignored.)
+   subroutine progress()
+      procedure(hpk_progress_procedure) :: show_progress ! a BIND(C) function with this interface
+      integer(c_int32_t), target :: reports               ! the handler's data, through user_data
+      integer(c_int64_t) :: count
+      integer(c_int32_t) :: status
+
+      ! For later calls on this thread: a report at most every 50 ms (0: the default, 100 ms).
+      reports = 0
+      call check(hpk_set_progress(show_progress, 50_c_int32_t, c_loc(reports)), "hpk_set_progress")
+      count = 0
+      status = hpk_count_primes(0_c_int64_t, 100000000000_c_int64_t, count)
+      call check(hpk_clear_progress(), "hpk_clear_progress") ! later calls report nothing
+      if (status == HPK_ERR_CANCELLED) then ! count is left untouched
+         print '(a, i0, a, a, a, a, a)', "progress: stopped after ", reports, " reports: ", &
+            hpk_status_string(status), " (", hpk_error_message(), ")"
+      else
+         call check(status, "hpk_count_primes")
+         print '(a, i0)', "progress: pi(10^11) = ", count
+      end if
+   end subroutine progress
+
 end program example
+
+!> The progress handler of the example's last section: a BIND(C) function with the interface
+!> hpk_progress_procedure (a module procedure works as well). The library calls it on the thread
+!> that made the call, with done and total in the call's units (here: numbers sieved of the
+!> range) and the user_data given to hpk_set_progress: here the address of a report counter.
+!> It prints the percentage done, and cancels (returns nonzero) at the fifth report.
+function show_progress(user_data, done, total) result(cancel) bind(C)
+   use, intrinsic :: iso_c_binding, only: c_f_pointer, c_int32_t, c_int64_t, c_ptr
+   implicit none
+   type(c_ptr), value :: user_data
+   integer(c_int64_t), value :: done, total
+   integer(c_int32_t) :: cancel
+   integer(c_int32_t), pointer :: reports
+
+   call c_f_pointer(user_data, reports)
+   reports = reports + 1
+   print '(a, f5.2, a)', "progress: counting the primes below 10^11: ", 100*real(done)/real(total), "%"
+   cancel = merge(1, 0, reports >= 5)
+end function show_progress

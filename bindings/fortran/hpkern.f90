@@ -17,9 +17,11 @@
 !>  * Wrappers taking ordinary Fortran arrays, which derive the sizes from the arrays:
 !>    hpk_evolve, hpk_run, hpk_julia, hpk_calculate_z, hpk_is_prime_array, hpk_list_primes, and the
 !>    string functions hpk_version_string, hpk_isa_string, hpk_error_message, hpk_status_string, hpk_c_string.
+!>  * Progress reports and cancellation: hpk_set_progress(handler, interval_ms, user_data) and
+!>    hpk_clear_progress(), with the interface hpk_progress_procedure that a handler must have.
 !>
 !> Type mapping (the header's C type -> Fortran):
-!>  * hpk_status (uint32_t) -> integer(c_int32_t); its values 0..7 are the HPK_OK / HPK_ERR_*
+!>  * hpk_status (uint32_t) -> integer(c_int32_t); its values are the HPK_OK / HPK_ERR_*
 !>    parameters below. hpk_boundary (uint32_t) -> integer(c_int32_t).
 !>  * size_t -> integer(c_size_t); int32_t -> integer(c_int32_t); double -> real(c_double);
 !>    bool -> logical(c_bool); hpk_complex -> complex(c_double_complex), which has the same layout
@@ -47,7 +49,8 @@
 !> output(k+1, r+1) is column k (real axis) of row r (imaginary axis, row 0 at the top, y2).
 module hpkern
    use, intrinsic :: iso_c_binding, only: c_associated, c_bool, c_char, c_double, c_double_complex, &
-                                          c_f_pointer, c_int32_t, c_int64_t, c_ptr, c_size_t
+                                          c_f_pointer, c_funloc, c_funptr, c_int32_t, c_int64_t, c_null_funptr, &
+                                          c_null_ptr, c_ptr, c_size_t
    implicit none
    private
 
@@ -101,11 +104,16 @@ module hpkern
    !> An internal bug was caught before it could unwind into the caller; the library stays usable.
    integer(c_int32_t), parameter, public :: HPK_ERR_PANIC = 7
 
+   !> The progress handler asked to stop (see hpk_set_progress_handler); what the outputs hold is
+   !> documented per function.
+   integer(c_int32_t), parameter, public :: HPK_ERR_CANCELLED = 8
+
    ! Raw interfaces: one per export, the header's names and argument order.
    public :: hpk_diffusion_evolve, hpk_diffusion_run, hpk_julia_calculate_z, hpk_julia_grid, &
              hpk_last_error_message, hpk_smallest_factor_in_range, hpk_check_prime, hpk_is_prime, &
-             hpk_is_prime_batch, hpk_count_primes, hpk_primes_in_range, hpk_status_message, &
-             hpk_set_num_threads, hpk_get_num_threads, hpk_version, hpk_abi_version, hpk_isa_name
+             hpk_is_prime_batch, hpk_count_primes, hpk_primes_in_range, hpk_set_progress_handler, &
+             hpk_status_message, hpk_set_num_threads, hpk_get_num_threads, hpk_version, hpk_abi_version, &
+             hpk_isa_name
 
    interface
       !> One explicit step of the 2D diffusion equation from `in` into `out`:
@@ -239,6 +247,21 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_primes_in_range
 
+      !> Set the progress handler of the calling thread: every later call made on this thread to a
+      !> function that reports (hpk_diffusion_run, hpk_diffusion_evolve, hpk_julia_grid,
+      !> hpk_julia_calculate_z, hpk_check_prime, hpk_smallest_factor_in_range, hpk_is_prime_batch,
+      !> hpk_count_primes, hpk_primes_in_range) calls `fn(user_data, done, total)` at most once per
+      !> `interval_ms` milliseconds while it runs (0 = the library's default, 100 ms). `fn = NULL`
+      !> removes the handler; `user_data` is passed through untouched and never dereferenced.
+      function hpk_set_progress_handler(fn, user_data, interval_ms) result(status) &
+         bind(C, name="hpk_set_progress_handler")
+         import :: c_funptr, c_int32_t, c_ptr
+         type(c_funptr), value :: fn
+         type(c_ptr), value :: user_data
+         integer(c_int32_t), value :: interval_ms
+         integer(c_int32_t) :: status
+      end function hpk_set_progress_handler
+
       !> A short English description of `status`.
       function hpk_status_message(status) result(text) bind(C, name="hpk_status_message")
          import :: c_int32_t, c_ptr
@@ -303,6 +326,38 @@ module hpkern
    ! ------------------------------------------------------------------------------------------
    public :: hpk_evolve, hpk_run, hpk_julia, hpk_calculate_z, hpk_is_prime_array, hpk_list_primes, &
              hpk_version_string, hpk_isa_string, hpk_error_message, hpk_status_string, hpk_c_string
+
+   ! ------------------------------------------------------------------------------------------
+   ! Progress reports and cancellation (the header's hpk_set_progress_handler).
+   ! ------------------------------------------------------------------------------------------
+   public :: hpk_progress_procedure, hpk_set_progress, hpk_clear_progress
+
+   abstract interface
+      !> The interface of a progress handler (the header's hpk_progress_fn). Write the handler as a
+      !> BIND(C) function with exactly these arguments, e.g. in a module:
+      !>   function on_progress(user_data, done, total) result(cancel) bind(C)
+      !>      type(c_ptr), value :: user_data
+      !>      integer(c_int64_t), value :: done, total
+      !>      integer(c_int32_t) :: cancel
+      !> The library calls it while a long call (hpk_run, hpk_julia, hpk_count_primes, ... see
+      !> hpk_set_progress_handler in the header) runs, with the work `done` so far out of `total`,
+      !> in the units each function documents; done never decreases, done <= total, and total is
+      !> fixed for the call. done and total are uint64_t: values >= 2**63 arrive negative, as
+      !> everywhere in this module. `user_data` is what was given to hpk_set_progress (c_null_ptr
+      !> if nothing); c_f_pointer turns it back into a pointer to your data. Return 0 to go on, any
+      !> other value to cancel the call, which then returns HPK_ERR_CANCELLED.
+      !> It runs on the thread that made the call (never on a library thread, never twice at
+      !> once), so it may use that thread's data without locking. It must not stop the program
+      !> (no STOP or ERROR STOP): return nonzero instead. A handler that does I/O (print, write)
+      !> must not be reached from inside an I/O statement: `print *, hpk_count_primes(...)` would
+      !> be recursive I/O, which Fortran forbids (gfortran hangs); assign the status first.
+      function hpk_progress_procedure(user_data, done, total) result(cancel) bind(C)
+         import :: c_int32_t, c_int64_t, c_ptr
+         type(c_ptr), value :: user_data
+         integer(c_int64_t), value :: done, total
+         integer(c_int32_t) :: cancel
+      end function hpk_progress_procedure
+   end interface
 
 contains
 
@@ -486,5 +541,34 @@ contains
       character(len=:), allocatable :: string
       string = hpk_c_string(hpk_status_message(status))
    end function hpk_status_string
+
+   !> Make `handler` the progress handler of the calling thread: from now on, every long call this
+   !> thread makes calls handler(user_data, done, total) at most once per `interval_ms`
+   !> milliseconds (0: the library's default, 100 ms), on this thread, until hpk_clear_progress or
+   !> another hpk_set_progress. `handler` must be a BIND(C) function with the interface
+   !> hpk_progress_procedure; a nonzero return cancels the call in progress (HPK_ERR_CANCELLED,
+   !> with what each function's outputs then hold documented in the header). user_data
+   !> (default c_null_ptr) is passed to the handler untouched, e.g. c_loc of a TARGET variable
+   !> that must outlive the handler's use. Calls too short to last about a millisecond (below the
+   !> sizes the header gives per function) report nothing. Handlers of other threads are not
+   !> affected. Returns HPK_OK.
+   function hpk_set_progress(handler, interval_ms, user_data) result(status)
+      procedure(hpk_progress_procedure) :: handler
+      integer(c_int32_t), intent(in) :: interval_ms
+      type(c_ptr), intent(in), optional :: user_data
+      integer(c_int32_t) :: status
+
+      if (present(user_data)) then
+         status = hpk_set_progress_handler(c_funloc(handler), user_data, interval_ms)
+      else
+         status = hpk_set_progress_handler(c_funloc(handler), c_null_ptr, interval_ms)
+      end if
+   end function hpk_set_progress
+
+   !> Remove the calling thread's progress handler: its later calls report nothing. Returns HPK_OK.
+   function hpk_clear_progress() result(status)
+      integer(c_int32_t) :: status
+      status = hpk_set_progress_handler(c_null_funptr, c_null_ptr, 0_c_int32_t)
+   end function hpk_clear_progress
 
 end module hpkern

@@ -25,7 +25,7 @@
 /* The header's constants and layout, checked when compiling (they are the ABI, not behaviour). */
 _Static_assert(HPK_OK == 0 && HPK_ERR_NULL_POINTER == 1 && HPK_ERR_INVALID_SIZE == 2 &&
                    HPK_ERR_INVALID_ARGUMENT == 3 && HPK_ERR_OVERLAP == 4 && HPK_ERR_BUFFER_TOO_SMALL == 5 &&
-                   HPK_ERR_OUT_OF_MEMORY == 6 && HPK_ERR_PANIC == 7,
+                   HPK_ERR_OUT_OF_MEMORY == 6 && HPK_ERR_PANIC == 7 && HPK_ERR_CANCELLED == 8,
                "status codes");
 _Static_assert(HPK_BOUNDARY_FIXED == 0 && HPK_BOUNDARY_PERIODIC == 1, "boundary constants");
 _Static_assert(sizeof(hpk_complex) == 16 && offsetof(hpk_complex, im) == 8, "hpk_complex has double _Complex layout");
@@ -509,7 +509,8 @@ static void test_metadata(void) {
                                        HPK_ERR_OVERLAP,
                                        HPK_ERR_BUFFER_TOO_SMALL,
                                        HPK_ERR_OUT_OF_MEMORY,
-                                       HPK_ERR_PANIC};
+                                       HPK_ERR_PANIC,
+                                       HPK_ERR_CANCELLED};
     enum { NK = sizeof known / sizeof known[0] };
     for (size_t i = 0; i < NK; i++) {
         const char *m = hpk_status_message(known[i]);
@@ -518,7 +519,7 @@ static void test_metadata(void) {
             CHECK(strcmp(m, hpk_status_message(known[j])) != 0, "statuses %zu and %zu share a message", i, j);
         }
     }
-    static const hpk_status unknown[] = {8, 42, 1000, UINT32_MAX};
+    static const hpk_status unknown[] = {9, 42, 1000, UINT32_MAX};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *m = hpk_status_message(unknown[i]);
         CHECK(m != NULL && strlen(m) > 0, "unknown status %" PRIu32 " has no message", unknown[i]);

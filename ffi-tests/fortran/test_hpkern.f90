@@ -7,11 +7,50 @@
 !   gfortran -J target/fortran bindings/fortran/hpkern.f90 ffi-tests/fortran/test_hpkern.f90 \
 !            -L target/release -lhpkern -Wl,-rpath,$PWD/target/release -o test_hpkern && ./test_hpkern
 ! The last line is "Fortran: N passed, M failed"; failures end in ERROR STOP (non-zero exit).
+
+!> A progress handler for the tests (hpk_set_progress): it records the reports of one call in the
+!> progress_log its user_data points to, and cancels from a given report on.
+module test_progress_log
+   use, intrinsic :: iso_c_binding, only: c_f_pointer, c_int32_t, c_int64_t, c_ptr
+   implicit none
+   private
+   public :: progress_log, record_progress
+
+   type :: progress_log
+      integer :: cancel_at = 0           ! return nonzero from this report on (1 = the first); 0 = never
+      integer :: reports = 0
+      integer(c_int64_t) :: first_total = -1, last_done = -1
+      logical :: monotonic = .true.      ! done never decreased
+      logical :: within_total = .true.   ! 0 <= done <= total
+      logical :: fixed_total = .true.    ! total the same in every report
+   end type progress_log
+
+contains
+
+   function record_progress(user_data, done, total) result(cancel) bind(C)
+      type(c_ptr), value :: user_data
+      integer(c_int64_t), value :: done, total
+      integer(c_int32_t) :: cancel
+      type(progress_log), pointer :: log
+
+      call c_f_pointer(user_data, log)
+      log%reports = log%reports + 1
+      if (log%reports == 1) log%first_total = total
+      if (log%reports > 1 .and. done < log%last_done) log%monotonic = .false.
+      if (done < 0 .or. done > total) log%within_total = .false.
+      if (total /= log%first_total) log%fixed_total = .false.
+      log%last_done = done
+      cancel = merge(1, 0, log%cancel_at > 0 .and. log%reports >= log%cancel_at)
+   end function record_progress
+
+end module test_progress_log
+
 program test_hpkern
-   use, intrinsic :: iso_c_binding, only: c_bool, c_double, c_double_complex, c_int32_t, c_int64_t, c_size_t
+   use, intrinsic :: iso_c_binding, only: c_bool, c_double, c_double_complex, c_int32_t, c_int64_t, c_loc, c_size_t
    use, intrinsic :: iso_fortran_env, only: error_unit
    use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan, ieee_positive_inf
    use hpkern
+   use test_progress_log, only: progress_log, record_progress
    implicit none
 
    integer :: passed = 0, failed = 0
@@ -29,6 +68,7 @@ program test_hpkern
    call test_diffusion()
    call test_diffusion_errors()
    call test_primes()
+   call test_progress()
 
    print '(a, i0, a, i0, a)', "Fortran: ", passed, " passed, ", failed, " failed"
    if (failed > 0 .or. passed == 0) error stop 1
@@ -63,7 +103,7 @@ contains
    subroutine test_metadata()
       character(len=32) :: want
       integer(c_int32_t) :: s
-      integer(c_int32_t), parameter :: unknown(3) = [8_c_int32_t, 1000_c_int32_t, -1_c_int32_t]
+      integer(c_int32_t), parameter :: unknown(3) = [9_c_int32_t, 1000_c_int32_t, -1_c_int32_t]
       integer :: i
 
       write (want, '(i0, ".", i0, ".", i0)') HPK_VERSION_MAJOR, HPK_VERSION_MINOR, HPK_VERSION_PATCH
@@ -71,9 +111,11 @@ contains
       call check(hpk_abi_version() == HPK_HEADER_ABI_VERSION, "ABI version")
       call check(any(hpk_isa_string() == [character(len=6) :: "scalar", "avx2", "avx512"]), &
          "unknown ISA path "//hpk_isa_string())
-      do s = HPK_OK, HPK_ERR_PANIC
+      do s = HPK_OK, HPK_ERR_CANCELLED
          call check(len(hpk_status_string(s)) > 0, "empty status message")
       end do
+      call check(HPK_ERR_CANCELLED == 8, "HPK_ERR_CANCELLED is 8")
+      call check(index(hpk_status_string(HPK_ERR_CANCELLED), "cancel") > 0, "status 8 says cancelled")
       do i = 1, size(unknown) ! -1 is status 2**32 - 1 as uint32_t
          call check(len(hpk_status_string(unknown(i))) > 0, "empty message for an unknown status")
       end do
@@ -365,5 +407,88 @@ contains
       call check_status(hpk_primes_in_range(0_c_int64_t, 10_c_int64_t, buffer, 30_c_size_t), HPK_ERR_NULL_POINTER, &
                         "absent written")
    end subroutine test_primes
+
+   ! ---------------------------------------------------------------- progress and cancellation
+
+   !> Set a fresh log as this thread's handler (cancelling at report cancel_at, 0 = never).
+   subroutine watch(log, cancel_at, interval_ms)
+      type(progress_log), target, intent(inout) :: log
+      integer, intent(in) :: cancel_at
+      integer(c_int32_t), intent(in) :: interval_ms
+      log = progress_log(cancel_at=cancel_at)
+      call check_status(hpk_set_progress(record_progress, interval_ms, c_loc(log)), HPK_OK, "hpk_set_progress")
+   end subroutine watch
+
+   !> The reports of one call were well-formed, with the given total.
+   subroutine check_reports(log, total, what)
+      type(progress_log), intent(in) :: log
+      integer(c_int64_t), intent(in) :: total
+      character(len=*), intent(in) :: what
+      call check(log%monotonic, what//": done decreased")
+      call check(log%within_total, what//": done outside 0..total")
+      call check(log%fixed_total .and. (log%reports == 0 .or. log%first_total == total), what//": total not fixed")
+   end subroutine check_reports
+
+   subroutine test_progress()
+      type(progress_log), target :: log
+      integer(c_int64_t) :: count, done
+      integer(c_int64_t), parameter :: hi = 3000000000_c_int64_t, steps = 100000000_c_int64_t
+      integer(c_int64_t) :: t0, t1, rate
+      real(c_double), allocatable :: start(:, :), grid(:, :), fresh(:, :), scratch(:, :)
+      logical(c_bool) :: prime
+
+      ! Reports arrive, well-formed, and change no result: pi(3e9) takes about half a second.
+      call watch(log, 0, 5_c_int32_t)
+      count = 0
+      call system_clock(t0, rate)
+      call check_status(hpk_count_primes(0_c_int64_t, hi, count), HPK_OK, "count_primes with a handler")
+      call system_clock(t1)
+      call check_status(hpk_clear_progress(), HPK_OK, "hpk_clear_progress")
+      call check(count == 144449537, "pi(3e9) with a handler")
+      call check(log%reports > 0 .or. real(t1 - t0)/real(rate) < 0.5, "no report in half a second")
+      call check_reports(log, hi, "count_primes")
+
+      ! A nonzero return cancels: HPK_ERR_CANCELLED, count untouched, at most one report after.
+      call watch(log, 2, 10_c_int32_t)
+      count = -7
+      call check_status(hpk_count_primes(0_c_int64_t, 10000000000000_c_int64_t, count), HPK_ERR_CANCELLED, &
+                        "count_primes cancelled")
+      call check_status(hpk_clear_progress(), HPK_OK, "hpk_clear_progress")
+      call check(count == -7, "count changed by a cancelled call")
+      call check(log%reports == 2 .or. log%reports == 3, "cancelled at the second report: reports")
+      call check(index(hpk_error_message(), "cancel") > 0, "last error after a cancel: "//hpk_error_message())
+      call check_reports(log, 10000000000000_c_int64_t, "cancelled count_primes")
+
+      ! Right answers after the cancel; a removed handler is not called.
+      log%reports = 0
+      call check_status(hpk_count_primes(0_c_int64_t, 1000000000_c_int64_t, count), HPK_OK, "count after a cancel")
+      call check(count == 50847534, "pi(1e9) after a cancel")
+      call check(log%reports == 0, "a cleared handler was called")
+      call check_status(hpk_check_prime(100109100129100151_c_int64_t, prime), HPK_OK, "check_prime after a cancel")
+      call check(logical(prime), "100109100129100151 is prime")
+
+      ! Below the documented size (hi - lo < 2^24) a call does not report: this handler would cancel.
+      call watch(log, 1, 1_c_int32_t)
+      call check_status(hpk_count_primes(0_c_int64_t, 1000000_c_int64_t, count), HPK_OK, "small count with a handler")
+      call check_status(hpk_clear_progress(), HPK_OK, "hpk_clear_progress")
+      call check(count == 78498 .and. log%reports == 0, "pi(10^6) with a cancelling handler")
+
+      ! A cancelled hpk_run leaves the grid of exactly the last reported number of steps.
+      allocate (start(300, 200))
+      call random_number(start)
+      grid = start
+      allocate (scratch, mold=start)
+      call watch(log, 3, 10_c_int32_t)
+      call check_status(hpk_run(grid, scratch, 1.0_c_double, 0.1_c_double, HPK_BOUNDARY_PERIODIC, steps), &
+                        HPK_ERR_CANCELLED, "hpk_run cancelled")
+      call check_status(hpk_clear_progress(), HPK_OK, "hpk_clear_progress")
+      call check_reports(log, steps, "cancelled hpk_run")
+      done = log%last_done
+      call check(done >= 0 .and. done < steps, "hpk_run: last report's done")
+      fresh = start
+      call check_status(hpk_run(fresh, scratch, 1.0_c_double, 0.1_c_double, HPK_BOUNDARY_PERIODIC, done), HPK_OK, &
+                        "hpk_run of the reported steps")
+      call check(all(grid == fresh), "a cancelled hpk_run's grid is not the one of its last reported steps")
+   end subroutine test_progress
 
 end program test_hpkern

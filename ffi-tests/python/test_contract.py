@@ -23,6 +23,10 @@ only_cffi = pytest.mark.parametrize("hpk", ["cffi"], indirect=True)
 def expected_ctype(spelled, module):
     """The ctypes type a C type from the header must be declared as."""
     spelled = spelled.replace("const ", "")
+    if spelled == "int32_t (*)(void *, uint64_t, uint64_t)":  # hpk_progress_fn
+        return ctypes.CFUNCTYPE(c_int32, ctypes.c_void_p, c_uint64, c_uint64)
+    if spelled == "void *":
+        return ctypes.c_void_p
     if spelled == "char *":
         return c_char_p
     if spelled.endswith(" *"):

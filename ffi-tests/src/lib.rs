@@ -17,7 +17,7 @@
 
 use libloading::os::unix::{Library, RTLD_GLOBAL, RTLD_NOW};
 use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::{c_char, CStr};
+use std::ffi::{c_char, c_void, CStr};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -37,6 +37,7 @@ pub const HPK_ERR_OVERLAP: HpkStatus = 4;
 pub const HPK_ERR_BUFFER_TOO_SMALL: HpkStatus = 5;
 pub const HPK_ERR_OUT_OF_MEMORY: HpkStatus = 6;
 pub const HPK_ERR_PANIC: HpkStatus = 7;
+pub const HPK_ERR_CANCELLED: HpkStatus = 8;
 
 /// Every status code with its header name.
 pub const STATUSES: &[(&str, HpkStatus)] = &[
@@ -48,6 +49,7 @@ pub const STATUSES: &[(&str, HpkStatus)] = &[
     ("HPK_ERR_BUFFER_TOO_SMALL", HPK_ERR_BUFFER_TOO_SMALL),
     ("HPK_ERR_OUT_OF_MEMORY", HPK_ERR_OUT_OF_MEMORY),
     ("HPK_ERR_PANIC", HPK_ERR_PANIC),
+    ("HPK_ERR_CANCELLED", HPK_ERR_CANCELLED),
 ];
 
 pub const HPK_BOUNDARY_FIXED: HpkBoundary = 0;
@@ -86,6 +88,9 @@ pub type GetNumThreads = unsafe extern "C" fn() -> usize;
 pub type Version = unsafe extern "C" fn() -> *const c_char;
 pub type AbiVersion = unsafe extern "C" fn() -> u32;
 pub type IsaName = unsafe extern "C" fn() -> *const c_char;
+/// `hpk_progress_fn`: NULL is `None`.
+pub type ProgressFn = Option<unsafe extern "C" fn(*mut c_void, u64, u64) -> i32>;
+pub type SetProgressHandler = unsafe extern "C" fn(ProgressFn, *mut c_void, u32) -> HpkStatus;
 /// `hpk_status hpk_test_panic(bool on_pool_workers)`: exported only by the `test-panic` build of
 /// the crate (never in the header); panics on purpose and must return HPK_ERR_PANIC.
 pub type TestPanic = unsafe extern "C" fn(bool) -> HpkStatus;
@@ -156,6 +161,7 @@ function_table!(
     version: Version = "hpk_version",
     abi_version: AbiVersion = "hpk_abi_version",
     isa_name: IsaName = "hpk_isa_name",
+    set_progress_handler: SetProgressHandler = "hpk_set_progress_handler",
 });
 
 function_table!(

@@ -186,14 +186,14 @@ fn abi_version_matches_header_and_soname() {
 #[test]
 fn status_messages_are_distinct_and_total() {
     let lib = hpk();
-    let texts: Vec<String> = (0..=7).map(|s| lib.message(s)).collect();
+    let texts: Vec<String> = (0..=8).map(|s| lib.message(s)).collect();
     for (s, text) in texts.iter().enumerate() {
         assert!(!text.is_empty(), "status {s} has an empty text");
         assert_ne!(text, "unknown status code", "status {s} is a known status");
     }
     let distinct: BTreeSet<&String> = texts.iter().collect();
-    assert_eq!(distinct.len(), 8, "texts must be distinct: {texts:?}");
-    for s in [8, 9, 100, 0x7fff_ffff, u32::MAX] {
+    assert_eq!(distinct.len(), 9, "texts must be distinct: {texts:?}");
+    for s in [9, 10, 100, 0x7fff_ffff, u32::MAX] {
         assert_eq!(lib.message(s), "unknown status code", "status {s}");
     }
     // Static text: the same pointer every time, also for unknown codes.

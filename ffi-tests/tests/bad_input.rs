@@ -225,8 +225,22 @@ fn status_name(status: HpkStatus) -> String {
     STATUSES.iter().find(|s| s.1 == status).map_or_else(|| format!("unknown status {status}"), |s| format!("{} [{status}]", s.0))
 }
 
-/// Run one row on a fresh thread; the list of what went wrong.
-fn run_case(case: &Case) -> Vec<String> {
+thread_local! {
+    /// Reports the row's progress handler received on this thread.
+    static REPORTS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A progress handler that never cancels and counts its calls.
+unsafe extern "C" fn count_reports(_: *mut std::ffi::c_void, done: u64, total: u64) -> i32 {
+    assert!(done <= total);
+    REPORTS.with(|r| r.set(r.get() + 1));
+    0
+}
+
+/// Run one row on a fresh thread; the list of what went wrong. With `handler`, the thread first
+/// sets a progress handler (1 ms interval) that never cancels: every row must behave the same,
+/// and no error status may come after a report (errors are found before any work).
+fn run_case(case: &Case, handler: bool) -> Vec<String> {
     std::thread::scope(|scope| {
         scope
             .spawn(|| {
@@ -235,10 +249,20 @@ fn run_case(case: &Case) -> Vec<String> {
                 if !lib.last_error().is_empty() {
                     problems.push("a fresh thread already has a last-error text".to_string());
                 }
+                if handler {
+                    let set = unsafe { (lib.set_progress_handler)(Some(count_reports), std::ptr::null_mut(), 1) };
+                    if set != HPK_OK || !lib.last_error().is_empty() {
+                        problems.push(format!("hpk_set_progress_handler gave {}", status_name(set)));
+                    }
+                }
                 let threads_before = unsafe { (lib.get_num_threads)() };
                 let mut mem = Mem::default();
                 let status = (case.call)(&mut mem);
                 let detail = lib.last_error();
+                let reports = REPORTS.with(|r| r.get());
+                if status != HPK_OK && status != HPK_ERR_BUFFER_TOO_SMALL && reports > 0 {
+                    problems.push(format!("{} after {reports} progress reports", status_name(status)));
+                }
                 if status != case.expect {
                     problems.push(format!("status {}, expected {} (detail: {detail:?})", status_name(status), status_name(case.expect)));
                 }
@@ -286,14 +310,14 @@ fn run_case(case: &Case) -> Vec<String> {
 }
 
 /// Run every row; the failures, one line per failing row.
-fn run_table(table: &Table) -> Vec<String> {
+fn run_table(table: &Table, handler: bool) -> Vec<String> {
     let mut names = std::collections::BTreeSet::new();
     for case in &table.cases {
         assert!(names.insert((case.export, case.name.as_str())), "duplicate row {}: {}", case.export, case.name);
     }
     let mut failures = Vec::new();
     for case in &table.cases {
-        let problems = run_case(case);
+        let problems = run_case(case, handler);
         if !problems.is_empty() {
             failures.push(format!("{}: {}: {}", case.export, case.name, problems.join("; ")));
         }
@@ -1371,7 +1395,7 @@ fn full_table() -> Table {
 fn every_bad_input_of_every_export() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let table = full_table();
-    let failures = run_table(&table);
+    let failures = run_table(&table, false);
     // Restore the automatic thread count.
     assert_eq!(unsafe { (hpk().set_num_threads)(0) }, HPK_OK);
 
@@ -1406,6 +1430,50 @@ fn every_bad_input_of_every_export() {
     for status in [HPK_OK, HPK_ERR_NULL_POINTER, HPK_ERR_INVALID_SIZE, HPK_ERR_INVALID_ARGUMENT, HPK_ERR_OVERLAP, HPK_ERR_BUFFER_TOO_SMALL] {
         assert!(per_status.get(&status).copied().unwrap_or(0) > 0, "no row expects {}", status_name(status));
     }
+}
+
+/// The same table with a progress handler set on every row's thread (one that never cancels):
+/// the same statuses, untouched outputs and values, and no report before an error status.
+#[test]
+fn every_bad_input_of_every_export_with_a_progress_handler_set() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let table = full_table();
+    let failures = run_table(&table, true);
+    assert_eq!(unsafe { (hpk().set_num_threads)(0) }, HPK_OK);
+    assert!(failures.is_empty(), "{} of {} rows failed:\n{}", failures.len(), table.cases.len(), failures.join("\n"));
+}
+
+/// hpk_set_progress_handler has no bad input: NULL removes the handler (any user_data), any
+/// interval is valid (0 = the default), user_data is never dereferenced. It never sets the
+/// last-error text, and the thread's next calls work.
+#[test]
+fn set_progress_handler_accepts_every_input() {
+    std::thread::spawn(|| {
+        let lib = hpk();
+        let set = |f: ProgressFn, data: usize, ms: u32| unsafe { (lib.set_progress_handler)(f, data as *mut std::ffi::c_void, ms) };
+        for data in [0usize, 1, 0xDEAD_BEEF, usize::MAX] {
+            for ms in [0u32, 1, 100, 1000, u32::MAX - 1, u32::MAX] {
+                assert_eq!(set(None, data, ms), HPK_OK);
+                assert_eq!(set(Some(count_reports), data, ms), HPK_OK);
+            }
+        }
+        // Set twice in a row, then removed twice in a row.
+        assert_eq!(set(Some(count_reports), 0, 1), HPK_OK);
+        assert_eq!(set(Some(count_reports), 0, 1), HPK_OK);
+        let mut count = 0;
+        assert_eq!(unsafe { (lib.count_primes)(0, 1_000_000, &mut count) }, HPK_OK);
+        assert_eq!(count, 78_498);
+        assert_eq!(set(None, 0, 0), HPK_OK);
+        assert_eq!(set(None, 0, 0), HPK_OK);
+        assert_eq!(lib.last_error(), "", "hpk_set_progress_handler never records an error");
+        // Removed: a long call reports nothing.
+        let before = REPORTS.with(|r| r.get());
+        assert_eq!(unsafe { (lib.count_primes)(0, 300_000_000, &mut count) }, HPK_OK);
+        assert_eq!(count, 16_252_325);
+        assert_eq!(REPORTS.with(|r| r.get()), before);
+    })
+    .join()
+    .unwrap();
 }
 
 /// The harness itself must catch a wrong status, a written output, a wrong value and a stray
@@ -1446,7 +1514,7 @@ fn the_harness_reports_broken_rows() {
         let before = (hpk().get_num_threads)();
         (hpk().set_num_threads)(before + 1)
     });
-    let failures = run_table(&t);
+    let failures = run_table(&t, false);
     assert_eq!(unsafe { (hpk().set_num_threads)(0) }, HPK_OK);
     let expected = [
         ("wrong expected status", "expected HPK_ERR_INVALID_ARGUMENT"),

@@ -25,6 +25,18 @@ flags: NDArray[np.bool_] = hpkern.is_prime_batch(np.arange(1, 20))
 below: int = hpkern.count_primes(10**6)
 between: int = hpkern.count_primes(10**6, 2 * 10**6)
 listed: NDArray[np.uint64] = hpkern.primes(0, 100)
+
+
+def stop_early(done: int, total: int) -> bool:
+    return done > 0
+
+
+watcher: hpkern.ProgressCallback = stop_early
+try:
+    hpkern.count_primes(0, 10**12, progress=watcher)
+except hpkern.Cancelled as cancelled:
+    reported: int | None = cancelled.done
+quiet: int = hpkern.count_primes(0, 10**7, progress=False)
 hpkern.set_num_threads(0)
 threads: int = hpkern.get_num_threads()
 isa: str = hpkern.isa_name()

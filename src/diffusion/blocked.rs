@@ -16,6 +16,8 @@
 use super::stencil::RowKernel;
 use super::{output_kernel, run_passes, Boundary};
 use crate::isa::Isa;
+use crate::progress::Meter;
+use crate::Error;
 use std::ops::Range;
 
 /// Bytes of ring buffer per band: a quarter of a 2 MiB L2. Measured on the 2-core Xeon: strips
@@ -64,21 +66,32 @@ impl Plan {
     }
 
     /// `steps` steps from `grid`, ping-ponging with `scratch`; the result ends in `grid`.
-    /// Runs `self.bands` tasks (on the pool when called inside `pool::install`).
-    pub(super) fn run(self, isa: Isa, grid: &mut [f64], scratch: &mut [f64], ddt: f64, boundary: Boundary, steps: u64) {
+    /// Runs `self.bands` tasks (on the pool when called inside `pool::install`). Cancellation as
+    /// `run_passes`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn run(
+        self,
+        isa: Isa,
+        grid: &mut [f64],
+        scratch: &mut [f64],
+        ddt: f64,
+        boundary: Boundary,
+        steps: u64,
+        meter: &Meter,
+    ) -> Result<(), Error> {
         let Plan { rows, cols, steps_per_pass, bands, strip_cols } = self;
         let kernels = (RowKernel::new(isa, false), output_kernel(isa, grid.len()));
         let ring_len = steps_per_pass * 3 * row_stride(strip_cols + 2 * steps_per_pass);
         let mut rings = vec![0.0; bands * ring_len];
         let mut rings: Vec<&mut [f64]> = rings.chunks_exact_mut(ring_len).collect();
         let strips = cols.div_ceil(strip_cols);
-        run_passes(grid, scratch, cols, steps, steps_per_pass, bands, |k| k * rows / bands, &mut rings, |ring, src, t, r0, out| {
-            let pass = Pass { src, rows, cols, ddt, boundary, t, kernels };
+        run_passes(grid, scratch, cols, steps, steps_per_pass, bands, meter, |k| k * rows / bands, &mut rings, |ring, src, t, r0, out| {
+            let pass = Pass { src, rows, cols, ddt, boundary, t, kernels, meter };
             for s in 0..strips {
                 pass.sweep(r0, s * cols / strips..(s + 1) * cols / strips, out, ring);
             }
             kernels.1.finish();
-        });
+        })
     }
 }
 
@@ -98,6 +111,9 @@ pub(super) struct Pass<'a> {
     pub(super) t: usize,
     /// For the intermediate levels, and for the output.
     pub(super) kernels: (RowKernel, RowKernel),
+    /// A task stops early once this is cancelled (every few hundred microseconds of work); the
+    /// pass is then discarded (`run_passes`).
+    pub(super) meter: &'a Meter,
 }
 
 impl Pass<'_> {
@@ -136,6 +152,10 @@ impl Pass<'_> {
             &self.src[i * cols + first_col.max(0) as usize..][..w]
         };
         for front in fronts {
+            // A front is t rows of the strip: some microseconds.
+            if self.meter.cancelled() {
+                return;
+            }
             if gathered && self.level_range(0, &want_rows, rows).contains(&front) {
                 self.gather(front, all_cols.clone(), &mut ring[slot(front)..][..w]);
             }

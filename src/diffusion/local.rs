@@ -17,6 +17,8 @@ use super::blocked::{self, row_stride, Pass};
 use super::stencil::RowKernel;
 use super::{output_kernel, run_passes, Boundary};
 use crate::isa::Isa;
+use crate::progress::Meter;
+use crate::Error;
 use std::cell::RefCell;
 
 /// Bytes of a thread's two level buffers: half of a 2 MiB L2, leaving room for the source and
@@ -74,16 +76,17 @@ impl Plan {
         boundary: Boundary,
         steps: u64,
         threads: usize,
-    ) {
+        meter: &Meter,
+    ) -> Result<(), Error> {
         let Plan { rows, cols, steps_per_pass, tiles } = self;
         let kernels = (RowKernel::new(isa, false), output_kernel(isa, grid.len()));
         let level_len = (rows.div_ceil(tiles) + 2 * steps_per_pass) * row_stride(cols);
         let tile_start = |k: usize| k * rows / tiles;
-        run_passes(grid, scratch, cols, steps, steps_per_pass, threads, tile_start, &mut vec![(); tiles], |_, src, t, r0, out| {
-            let pass = Pass { src, rows, cols, ddt, boundary, t, kernels };
+        run_passes(grid, scratch, cols, steps, steps_per_pass, threads, meter, tile_start, &mut vec![(); tiles], |_, src, t, r0, out| {
+            let pass = Pass { src, rows, cols, ddt, boundary, t, kernels, meter };
             with_levels(2 * level_len, |levels| pass.tile(r0, out, levels.split_at_mut(level_len)));
             kernels.1.finish();
-        });
+        })
     }
 }
 
@@ -115,6 +118,10 @@ impl Pass<'_> {
         let origin = want.start - t as isize;
         let local = |v: isize| (v - origin) as usize * stride;
         for level in 1..=t {
+            // A level is a tile's rows once: tens of microseconds.
+            if self.meter.cancelled() {
+                return;
+            }
             // Level k - 1 is in `a` for even k (level 0 is `src`), level k goes to the other.
             let (prev, next): (&[f64], &mut [f64]) = if level % 2 == 0 { (&*a, &mut *b) } else { (&*b, &mut *a) };
             let prev_row = |v: isize| match level {

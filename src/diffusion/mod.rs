@@ -10,6 +10,7 @@ mod local;
 mod stencil;
 
 use crate::isa::{self, Isa};
+use crate::progress::{self, Meter, Progress};
 use crate::{pool, Error};
 use stencil::RowKernel;
 
@@ -30,6 +31,13 @@ const PARALLEL_MIN_CELLS: usize = 1 << 15;
 /// there (us per step, 1 thread against 2): 64 x 512 16 vs 24, 128 x 512 31 vs 32, 180 x 512
 /// 48 vs 40.
 const STEP_PARALLEL_MIN_CELLS: usize = 1 << 16;
+
+/// Cell updates (cells times steps) from which a call with a progress callback reports: about a
+/// millisecond of work. Smaller calls end before a report would be due and run as without one.
+const REPORT_MIN_CELL_STEPS: u64 = 1 << 21;
+/// With a progress callback, a step's row chunks hold at most this many cells (a millisecond or
+/// so), so that a cancel is seen soon on huge grids.
+const REPORT_CHUNK_CELLS: usize = 1 << 21;
 
 /// Outputs at least this large are written with streaming (non-temporal) stores: they cannot stay
 /// cached for the next step anyway, and streaming saves reading each output line before writing it.
@@ -64,7 +72,9 @@ fn check_len(name: &str, len: usize, cells: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// One step into `out`, split into row chunks across `threads` workers (or serial).
+/// One step into `out`, split into row chunks across `threads` workers (or serial). With an
+/// active `meter`, chunks are at most [`REPORT_CHUNK_CELLS`], each adds its rows to the meter,
+/// and chunks not yet started when a cancel comes are skipped (`out` is then partly written).
 #[allow(clippy::too_many_arguments)]
 fn step(
     kernel: RowKernel,
@@ -75,12 +85,20 @@ fn step(
     ddt: f64,
     boundary: Boundary,
     threads: usize,
+    meter: &Meter,
 ) {
     let threads = if input.len() < STEP_PARALLEL_MIN_CELLS { 1 } else { threads };
     // A few chunks per thread lets rayon balance uneven progress without per-row overhead.
-    let rows_per_chunk = rows.div_ceil(threads * 4).max(1);
+    let mut rows_per_chunk = rows.div_ceil(threads * 4).max(1);
+    if meter.is_active() {
+        rows_per_chunk = rows_per_chunk.min((REPORT_CHUNK_CELLS / cols).max(1));
+    }
     pool::for_each_chunk_mut(threads, out, rows_per_chunk * cols, |k, chunk| {
+        if meter.cancelled() {
+            return;
+        }
         stencil::update_rows(kernel, input, chunk, k * rows_per_chunk, rows, cols, ddt, boundary);
+        meter.add((chunk.len() / cols) as u64);
     });
 }
 
@@ -94,13 +112,34 @@ pub fn evolve(
     dt: f64,
     boundary: Boundary,
 ) -> Result<(), Error> {
+    evolve_with_progress(input, out, rows, cols, d, dt, boundary, None)
+}
+
+/// [`evolve`], reporting to `progress` on grids large enough (about a millisecond of work):
+/// `done` and `total` count output rows. After [`Error::Cancelled`], `out` may be partly written
+/// (whole rows of the step, in no particular order) and `input` is untouched.
+#[allow(clippy::too_many_arguments)]
+pub fn evolve_with_progress(
+    input: &[f64],
+    out: &mut [f64],
+    rows: usize,
+    cols: usize,
+    d: f64,
+    dt: f64,
+    boundary: Boundary,
+    progress: Option<&mut Progress<'_>>,
+) -> Result<(), Error> {
     let cells = check_grid(rows, cols, d, dt)?;
     check_len("input", input.len(), cells)?;
     check_len("output", out.len(), cells)?;
-    evolve_on(isa::active(), input, out, rows, cols, d * dt, boundary)
+    let long = cells as u64 >= REPORT_MIN_CELL_STEPS;
+    progress::track(progress, long, rows as u64, |meter| {
+        evolve_on(isa::active(), input, out, rows, cols, d * dt, boundary, meter)
+    })
 }
 
 /// [`evolve`] on a given path, with checked sizes and `ddt = d*dt`.
+#[allow(clippy::too_many_arguments)]
 fn evolve_on(
     isa: Isa,
     input: &[f64],
@@ -109,13 +148,15 @@ fn evolve_on(
     cols: usize,
     ddt: f64,
     boundary: Boundary,
+    meter: &Meter,
 ) -> Result<(), Error> {
     let kernel = output_kernel(isa, input.len());
     if input.len() < STEP_PARALLEL_MIN_CELLS {
-        step(kernel, input, out, rows, cols, ddt, boundary, 1);
-        return Ok(());
+        step(kernel, input, out, rows, cols, ddt, boundary, 1, meter);
+    } else {
+        pool::install(|threads| step(kernel, input, out, rows, cols, ddt, boundary, threads, meter))?;
     }
-    pool::install(|threads| step(kernel, input, out, rows, cols, ddt, boundary, threads))
+    meter.check()
 }
 
 /// `steps` explicit steps, ping-ponging between `grid` and `scratch`; the result is left in
@@ -132,13 +173,38 @@ pub fn run(
     boundary: Boundary,
     steps: u64,
 ) -> Result<(), Error> {
+    run_with_progress(grid, scratch, rows, cols, d, dt, boundary, steps, None)
+}
+
+/// [`run`], reporting to `progress` when the run is long enough (about a millisecond of work):
+/// `done` counts the steps completed and `total` is `steps`. The steps go in passes of several
+/// (up to 16) steps; `done` advances by a pass at a time.
+///
+/// After [`Error::Cancelled`], `grid` holds the grid after exactly the number of steps that
+/// the last report before the return gave as `done` (bit for bit what a run of that many steps
+/// gives), and `scratch` is unspecified. A pass in flight when the cancel came is abandoned.
+#[allow(clippy::too_many_arguments)]
+pub fn run_with_progress(
+    grid: &mut [f64],
+    scratch: &mut [f64],
+    rows: usize,
+    cols: usize,
+    d: f64,
+    dt: f64,
+    boundary: Boundary,
+    steps: u64,
+    progress: Option<&mut Progress<'_>>,
+) -> Result<(), Error> {
     let cells = check_grid(rows, cols, d, dt)?;
     check_len("grid", grid.len(), cells)?;
     check_len("scratch", scratch.len(), cells)?;
     if steps == 0 {
         return Ok(());
     }
-    run_on(isa::active(), grid, scratch, rows, cols, d * dt, boundary, steps)
+    let long = (cells as u64).saturating_mul(steps) >= REPORT_MIN_CELL_STEPS;
+    progress::track(progress, long, steps, |meter| {
+        run_on(isa::active(), grid, scratch, rows, cols, d * dt, boundary, steps, meter)
+    })
 }
 
 /// [`run`] on a given path, with checked sizes, `ddt = d*dt` and `steps > 0`.
@@ -152,6 +218,7 @@ fn run_on(
     ddt: f64,
     boundary: Boundary,
     steps: u64,
+    meter: &Meter,
 ) -> Result<(), Error> {
     let cells = grid.len();
     let mut all_steps = move |threads: usize| {
@@ -159,18 +226,17 @@ fn run_on(
         // Short rows: whole-row tiles in per-thread buffers; long rows: the wavefront; grids
         // that stay cached anyway: plain steps.
         if let Some(plan) = local::Plan::new(rows, cols, threads) {
-            plan.run(isa, grid, scratch, ddt, boundary, steps, threads)
+            plan.run(isa, grid, scratch, ddt, boundary, steps, threads, meter)
         } else if let Some(plan) = blocked::Plan::new(rows, cols, threads) {
-            plan.run(isa, grid, scratch, ddt, boundary, steps)
+            plan.run(isa, grid, scratch, ddt, boundary, steps, meter)
         } else {
-            run_stepwise(isa, grid, scratch, rows, cols, ddt, boundary, steps, threads)
+            run_stepwise(isa, grid, scratch, rows, cols, ddt, boundary, steps, threads, meter)
         }
     };
     if cells < PARALLEL_MIN_CELLS {
-        all_steps(1);
-        return Ok(());
+        return all_steps(1);
     }
-    pool::install(all_steps)
+    pool::install(all_steps)?
 }
 
 /// One full-grid step after another, ping-ponging; the result ends in `grid`. Each step is a
@@ -186,14 +252,15 @@ fn run_stepwise(
     boundary: Boundary,
     steps: u64,
     threads: usize,
-) {
+    meter: &Meter,
+) -> Result<(), Error> {
     let kernel = output_kernel(isa, grid.len());
     let rows_per_chunk = rows.div_ceil(threads * 4).max(1);
     let chunk_start = |k: usize| (k * rows_per_chunk).min(rows);
     let mut chunks = vec![(); rows.div_ceil(rows_per_chunk)];
-    run_passes(grid, scratch, cols, steps, 1, threads, chunk_start, &mut chunks, |_, src, _, r0, out| {
+    run_passes(grid, scratch, cols, steps, 1, threads, meter, chunk_start, &mut chunks, |_, src, _, r0, out| {
         stencil::update_rows(kernel, src, out, r0, rows, cols, ddt, boundary)
-    });
+    })
 }
 
 /// Passes of up to `steps_per_pass` steps each, `steps` in all, ping-ponging between `grid` and
@@ -202,6 +269,12 @@ fn run_stepwise(
 /// passed; 1 = in order on this thread): task `k` gets its state, the pass's source grid, the
 /// pass's step count and the output rows `band_start(k)..band_start(k + 1)` (first row index and
 /// the rows of the destination grid), which it must fill with the grid `t` steps on.
+///
+/// Cancellation (`meter`): a pass only reads its source grid, so a pass during which a cancel
+/// came (tasks may stop early, see `Pass::meter`) is discarded whole and the source, the grid
+/// after the passes before it, is the result: it is copied to `grid` when it is `scratch`, and
+/// the meter's `done` (set to the steps completed after each pass) says how many steps it has.
+/// Returns [`Error::Cancelled`] then, `Ok` when every step was done.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run_passes<S: Send>(
     grid: &mut [f64],
@@ -210,14 +283,19 @@ pub(super) fn run_passes<S: Send>(
     steps: u64,
     steps_per_pass: usize,
     threads: usize,
+    meter: &Meter,
     band_start: impl Fn(usize) -> usize,
     states: &mut [S],
     task: impl Fn(&mut S, &[f64], usize, usize, &mut [f64]) + Sync,
-) {
+) -> Result<(), Error> {
     let bands = states.len();
     let (mut src, mut dst) = (&mut *grid, &mut *scratch);
     let mut remaining = steps;
+    let mut passes = 0u64;
     while remaining > 0 {
+        if meter.cancelled() {
+            break;
+        }
         let t = remaining.min(steps_per_pass as u64) as usize;
         let src_ro: &[f64] = src;
         let mut tasks: Vec<(&mut S, usize, &mut [f64])> = Vec::with_capacity(bands);
@@ -231,13 +309,22 @@ pub(super) fn run_passes<S: Send>(
             let (ref mut state, r0, ref mut out) = one[0];
             task(state, src_ro, t, r0, out);
         });
+        if meter.cancelled() {
+            break; // this pass may be incomplete: `src` keeps the last whole one
+        }
         std::mem::swap(&mut src, &mut dst);
         remaining -= t as u64;
+        passes += 1;
+        meter.set(steps - remaining);
     }
     // After the last swap `src` holds the newest state; it is `scratch` for an odd pass count.
-    if steps.div_ceil(steps_per_pass as u64) % 2 == 1 {
+    if passes % 2 == 1 {
         copy_parallel(src, dst, threads);
     }
+    if remaining > 0 {
+        return Err(Error::Cancelled);
+    }
+    Ok(())
 }
 
 /// `dst.copy_from_slice(src)`, split across `threads` workers.

@@ -36,7 +36,7 @@ fn every_path_steps_bit_identically_to_the_formula() {
                     let want = reference_step(&input, rows, cols, 0.1, 1.0, boundary);
                     for threads in [1, 2] {
                         let mut out = vec![f64::NAN; rows * cols];
-                        pool::install(|_| step(kernel, &input, &mut out, rows, cols, 0.1, boundary, threads)).unwrap();
+                        pool::install(|_| step(kernel, &input, &mut out, rows, cols, 0.1, boundary, threads, Meter::off())).unwrap();
                         assert!(same_bits(&out, &want), "{isa:?} streaming={streaming} {rows}x{cols} {boundary:?} {threads}t");
                     }
                 }
@@ -75,7 +75,7 @@ fn row_kernels_match_scalar_at_every_alignment_and_length() {
 fn blocked_run(isa: Isa, start: &[f64], rows: usize, cols: usize, plan: Plan, boundary: Boundary, steps: u64) -> Vec<f64> {
     let mut grid = start.to_vec();
     let mut scratch = vec![f64::NAN; rows * cols];
-    pool::install(|_| plan.run(isa, &mut grid, &mut scratch, 0.1, boundary, steps)).unwrap();
+    pool::install(|_| plan.run(isa, &mut grid, &mut scratch, 0.1, boundary, steps, Meter::off())).unwrap().unwrap();
     grid
 }
 
@@ -118,7 +118,8 @@ fn tile_local_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_co
                         for isa in Isa::supported() {
                             let mut grid = start.clone();
                             let mut scratch = vec![f64::NAN; rows * cols];
-                            pool::install(|threads| plan.run(isa, &mut grid, &mut scratch, 0.1, boundary, steps, threads))
+                            pool::install(|threads| plan.run(isa, &mut grid, &mut scratch, 0.1, boundary, steps, threads, Meter::off()))
+                                .unwrap()
                                 .unwrap();
                             assert!(
                                 same_bits(&grid, &want),
@@ -144,13 +145,13 @@ fn run_on_every_path_matches_stepwise_evolve_at_bench_sizes() {
         let mut want = start.clone();
         let mut next = vec![0.0; rows * cols];
         for _ in 0..steps {
-            evolve_on(Isa::Scalar, &want, &mut next, rows, cols, 0.1, boundary).unwrap();
+            evolve_on(Isa::Scalar, &want, &mut next, rows, cols, 0.1, boundary, Meter::off()).unwrap();
             std::mem::swap(&mut want, &mut next);
         }
         for isa in Isa::supported() {
             let mut grid = start.clone();
             let mut scratch = vec![f64::NAN; rows * cols];
-            run_on(isa, &mut grid, &mut scratch, rows, cols, 0.1, boundary, steps).unwrap();
+            run_on(isa, &mut grid, &mut scratch, rows, cols, 0.1, boundary, steps, Meter::off()).unwrap();
             assert!(same_bits(&grid, &want), "{isa:?} {boundary:?}");
         }
     }

@@ -140,8 +140,8 @@ fn serial_and_parallel_steps_are_bit_identical() {
         let mut serial = vec![0.0; rows * cols];
         let mut parallel = vec![0.0; rows * cols];
         let kernel = RowKernel::new(crate::isa::active(), false);
-        step(kernel, &input, &mut serial, rows, cols, 0.1, boundary, 1);
-        crate::pool::install(|_| step(kernel, &input, &mut parallel, rows, cols, 0.1, boundary, 2)).unwrap();
+        step(kernel, &input, &mut serial, rows, cols, 0.1, boundary, 1, Meter::off());
+        crate::pool::install(|_| step(kernel, &input, &mut parallel, rows, cols, 0.1, boundary, 2, Meter::off())).unwrap();
         assert!(serial.iter().zip(&parallel).all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }
@@ -194,5 +194,66 @@ proptest! {
         let mut scratch = vec![0.0; rows * cols];
         run(&mut grid, &mut scratch, rows, cols, ddt, 1.0, boundary, steps).unwrap();
         prop_assert!(max_abs_diff(&grid, &want) <= 1e-12);
+    }
+}
+
+/// A progress callback that records its reports and cancels at the `cancel_at`-th (0 = never).
+fn recording(cancel_at: usize) -> (std::cell::RefCell<Vec<(u64, u64)>>, usize) {
+    (std::cell::RefCell::new(Vec::new()), cancel_at)
+}
+
+#[test]
+fn a_cancelled_run_stops_at_the_last_reported_whole_step_on_every_plan() {
+    use crate::progress::Progress;
+    use std::time::Duration;
+    // Tiles, the wavefront and plain steps (small: on one worker), both boundaries.
+    for (rows, cols, boundary) in
+        [(512, 512, Boundary::Periodic), (1200, 1200, Boundary::Fixed), (40, 50, Boundary::Fixed), (40, 50, Boundary::Periodic)]
+    {
+        let start = test_grid(rows, cols);
+        let (seen, cancel_at) = recording(2);
+        let mut report = |done, total| {
+            seen.borrow_mut().push((done, total));
+            seen.borrow().len() >= cancel_at
+        };
+        let mut progress = Progress::new(&mut report, Duration::from_millis(10));
+        let (mut grid, mut scratch) = (start.clone(), vec![0.0; rows * cols]);
+        let steps = 1 << 40;
+        let r = run_with_progress(&mut grid, &mut scratch, rows, cols, 1.0, 0.1, boundary, steps, Some(&mut progress));
+        assert_eq!(r, Err(Error::Cancelled));
+        let seen = seen.into_inner();
+        assert!(seen.len() >= 2 && seen.iter().all(|&(d, t)| t == steps && d < t), "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+        let done = seen.last().unwrap().0;
+        let mut fresh = start.clone();
+        run(&mut fresh, &mut scratch, rows, cols, 1.0, 0.1, boundary, done).unwrap();
+        assert!(
+            grid.iter().zip(&fresh).all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{rows}x{cols} {boundary:?}: not the grid of {done} steps ({seen:?})"
+        );
+    }
+}
+
+#[test]
+fn a_callback_that_never_cancels_changes_nothing() {
+    use crate::progress::Progress;
+    use std::time::Duration;
+    for (rows, cols, steps) in [(512, 512, 203), (1200, 1200, 37), (40, 50, 5001)] {
+        let start = test_grid(rows, cols);
+        let mut calls = 0;
+        let mut report = |_, _| {
+            calls += 1;
+            false
+        };
+        let mut progress = Progress::new(&mut report, Duration::from_millis(1));
+        let (mut a, mut scratch) = (start.clone(), vec![0.0; rows * cols]);
+        run_with_progress(&mut a, &mut scratch, rows, cols, 1.0, 0.1, Boundary::Fixed, steps, Some(&mut progress)).unwrap();
+        let mut b = start.clone();
+        run(&mut b, &mut scratch, rows, cols, 1.0, 0.1, Boundary::Fixed, steps).unwrap();
+        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "{rows}x{cols}");
+        let (mut one_a, mut one_b) = (vec![0.0; rows * cols], vec![0.0; rows * cols]);
+        evolve_with_progress(&start, &mut one_a, rows, cols, 1.0, 0.1, Boundary::Periodic, Some(&mut progress)).unwrap();
+        evolve(&start, &mut one_b, rows, cols, 1.0, 0.1, Boundary::Periodic).unwrap();
+        assert!(one_a.iter().zip(&one_b).all(|(x, y)| x.to_bits() == y.to_bits()), "{rows}x{cols}");
     }
 }

@@ -1,6 +1,7 @@
 //! The 2D diffusion equation.
 
 use super::checks::{check_disjoint, check_ptr, input, output};
+use super::progress::with_progress;
 use super::{guard, hpk_status};
 use crate::diffusion::{self, Boundary};
 use crate::Error;
@@ -59,7 +60,12 @@ fn check_two_grids(
 /// Returns HPK_OK; HPK_ERR_NULL_POINTER if `in` or `out` is NULL; HPK_ERR_INVALID_SIZE if `rows`
 /// or `cols` is 0 or `rows*cols*8` overflows; HPK_ERR_INVALID_ARGUMENT if `d` or `dt` is not
 /// finite, `boundary` is not an HPK_BOUNDARY_* value, or a pointer is not 8-byte aligned;
-/// HPK_ERR_OVERLAP if the two grids share any byte (the step is not in place).
+/// HPK_ERR_OVERLAP if the two grids share any byte (the step is not in place); HPK_ERR_CANCELLED
+/// if the progress handler asked to stop.
+///
+/// Progress (hpk_set_progress_handler), on grids of 2^21 cells or more: `done` and `total` count
+/// output rows (`total = rows`). After HPK_ERR_CANCELLED, `out` may be partly written (some
+/// whole rows of the step) and `in` is untouched.
 ///
 /// # Safety
 /// `in` and `out` must each point to `rows * cols` doubles (`out` writable) that no other thread
@@ -81,7 +87,7 @@ pub unsafe extern "C" fn hpk_diffusion_evolve(
         // SAFETY: checked non-NULL, aligned, sized and disjoint; lengths are the caller's
         // precondition.
         let (input_grid, output_grid) = unsafe { (input(r#in, cells, "in")?, output(out, cells, "out")?) };
-        diffusion::evolve(input_grid, output_grid, rows, cols, d, dt, boundary)
+        with_progress(|p| diffusion::evolve_with_progress(input_grid, output_grid, rows, cols, d, dt, boundary, p))
     })
 }
 
@@ -90,8 +96,16 @@ pub unsafe extern "C" fn hpk_diffusion_evolve(
 /// The result is left in `grid` whatever the parity of `steps`; `scratch` (same size as `grid`)
 /// is working space: its contents on entry are ignored and on return unspecified. `steps == 0`
 /// changes nothing. Layout, units, stability and statuses as hpk_diffusion_evolve, with
-/// HPK_ERR_OVERLAP when `grid` and `scratch` share any byte. On an error status neither array is
-/// touched.
+/// HPK_ERR_OVERLAP when `grid` and `scratch` share any byte, and HPK_ERR_CANCELLED if the
+/// progress handler asked to stop. On an error status other than HPK_ERR_CANCELLED neither array
+/// is touched.
+///
+/// Progress (hpk_set_progress_handler), when `rows * cols * steps` is 2^21 or more: `done` counts
+/// the steps completed and `total` is `steps`. Steps go in passes of up to 16, so `done` advances
+/// a pass at a time. After HPK_ERR_CANCELLED, `grid` holds the grid after exactly the number of
+/// steps the last progress report before the return gave as `done` (bit for bit what a run of
+/// that many steps gives; a pass in flight at the cancel is abandoned), and `scratch` is
+/// unspecified.
 ///
 /// # Safety
 /// `grid` and `scratch` must each point to `rows * cols` writable doubles that no other thread
@@ -114,6 +128,6 @@ pub unsafe extern "C" fn hpk_diffusion_run(
         // SAFETY: as in hpk_diffusion_evolve; both are outputs and disjoint.
         let (grid_s, scratch_s) =
             unsafe { (output(grid, cells, "grid")?, output(scratch, cells, "scratch")?) };
-        diffusion::run(grid_s, scratch_s, rows, cols, d, dt, boundary, steps)
+        with_progress(|p| diffusion::run_with_progress(grid_s, scratch_s, rows, cols, d, dt, boundary, steps, p))
     })
 }

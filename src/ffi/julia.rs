@@ -1,6 +1,7 @@
 //! The Julia set.
 
 use super::checks::{self, check_disjoint, check_ptr, input};
+use super::progress::with_progress;
 use super::{guard, hpk_status};
 use crate::julia::{self, Grid};
 use crate::Error;
@@ -30,7 +31,12 @@ const _: () = assert!(std::mem::align_of::<hpk_complex>() == std::mem::align_of:
 ///
 /// Returns HPK_OK; HPK_ERR_NULL_POINTER if `n > 0` and a pointer is NULL; HPK_ERR_INVALID_SIZE if
 /// `n * 16` overflows; HPK_ERR_INVALID_ARGUMENT if `maxiter < 0`, an element of `zs` or `cs` is not
-/// finite, or a pointer is misaligned; HPK_ERR_OVERLAP if `output` shares a byte with `zs` or `cs`.
+/// finite, or a pointer is misaligned; HPK_ERR_OVERLAP if `output` shares a byte with `zs` or `cs`;
+/// HPK_ERR_CANCELLED if the progress handler asked to stop.
+///
+/// Progress (hpk_set_progress_handler), when `n * maxiter` is 2^22 or more: `done` and `total`
+/// count points (`total = n`). After HPK_ERR_CANCELLED, `output` may be partly written: each
+/// element holds its right count or is untouched.
 ///
 /// # Safety
 /// `zs` and `cs` must point to `n` readable values and `output` to `n` writable int32 values.
@@ -57,7 +63,7 @@ pub unsafe extern "C" fn hpk_julia_calculate_z(
                 checks::output(output, n, "output")?,
             )
         };
-        julia::calculate_z(zs, cs, maxiter, out)
+        with_progress(|p| julia::calculate_z_with_progress(zs, cs, maxiter, out, p))
     })
 }
 
@@ -72,7 +78,13 @@ pub unsafe extern "C" fn hpk_julia_calculate_z(
 ///
 /// Returns HPK_OK; HPK_ERR_NULL_POINTER if `output` is NULL; HPK_ERR_INVALID_SIZE if `width` or
 /// `height` is 0 or `width*height*4` overflows; HPK_ERR_INVALID_ARGUMENT if a coordinate or `c` is
-/// not finite, `maxiter < 0`, or `output` is misaligned.
+/// not finite, `maxiter < 0`, or `output` is misaligned; HPK_ERR_CANCELLED if the progress
+/// handler asked to stop.
+///
+/// Progress (hpk_set_progress_handler), when `width * height * maxiter` is 2^22 or more: `done`
+/// and `total` count pixels (`total = width * height`), a row at a time. After
+/// HPK_ERR_CANCELLED, `output` may be partly written: whole rows holding their right counts, the
+/// other rows untouched.
 ///
 /// # Safety
 /// `output` must point to `width * height` writable int32 values.
@@ -101,6 +113,6 @@ pub unsafe extern "C" fn hpk_julia_grid(
         // SAFETY: checked non-NULL, aligned and sized; the length is the caller's precondition.
         // The kernel checks the arguments (and zero dimensions) before writing anything.
         let out = unsafe { checks::output(output, points, "output")? };
-        julia::calculate_grid(&grid, out)
+        with_progress(|p| julia::calculate_grid_with_progress(&grid, out, p))
     })
 }

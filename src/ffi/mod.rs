@@ -13,6 +13,7 @@ mod diffusion;
 mod julia;
 mod last_error;
 mod primes;
+mod progress;
 mod status;
 #[cfg(feature = "test-panic")]
 mod test_panic;
@@ -23,6 +24,7 @@ pub use diffusion::*;
 pub use julia::*;
 pub use last_error::*;
 pub use primes::*;
+pub use progress::*;
 pub use status::*;
 #[cfg(feature = "test-panic")]
 pub use test_panic::*;

@@ -2,6 +2,7 @@
 //! Python's `range`: [from, to) and [lo, hi); an empty range is valid.
 
 use super::checks::{check_disjoint, check_ptr, input, output};
+use super::progress::with_progress;
 use super::{guard, hpk_status};
 use crate::{primes, Error};
 
@@ -13,7 +14,13 @@ use crate::{primes, Error};
 /// n / d are searched instead when that is shorter.
 ///
 /// Returns HPK_OK; HPK_ERR_NULL_POINTER if `factor` is NULL; HPK_ERR_INVALID_ARGUMENT if it is
-/// misaligned; HPK_ERR_OUT_OF_MEMORY if the worker threads cannot start.
+/// misaligned; HPK_ERR_OUT_OF_MEMORY if the worker threads cannot start; HPK_ERR_CANCELLED if
+/// the progress handler asked to stop (`*factor` is then untouched).
+///
+/// Progress (hpk_set_progress_handler), when the search spans 2^25 values or more: `done` and
+/// `total` count candidate values (divisors tried, those the wheel skips included) of the
+/// intervals searched: [max(from, 2), sqrt(n)], then the part of the range above sqrt(n) or its
+/// cofactors, whichever is shorter. A divisor found ends the call before `done` reaches `total`.
 ///
 /// # Safety
 /// `factor` must point to a writable uint64_t.
@@ -21,7 +28,7 @@ use crate::{primes, Error};
 pub unsafe extern "C" fn hpk_smallest_factor_in_range(n: u64, from: u64, to: u64, factor: *mut u64) -> hpk_status {
     guard(|| {
         check_out!(factor, "factor");
-        let result = primes::smallest_factor_in_range(n, from, to)?;
+        let result = with_progress(|p| primes::smallest_factor_in_range_with_progress(n, from, to, p))?;
         write_out!(factor, result);
         Ok(())
     })
@@ -34,7 +41,12 @@ pub unsafe extern "C" fn hpk_smallest_factor_in_range(n: u64, from: u64, to: u64
 /// use hpk_is_prime for speed.
 ///
 /// Returns HPK_OK; HPK_ERR_NULL_POINTER if `is_prime` is NULL; HPK_ERR_OUT_OF_MEMORY if the
-/// worker threads cannot start.
+/// worker threads cannot start; HPK_ERR_CANCELLED if the progress handler asked to stop
+/// (`*is_prime` is then untouched).
+///
+/// Progress (hpk_set_progress_handler), when sqrt(n) is 2^25 or more: `done` and `total` count
+/// the candidate values of [3, sqrt(n)] (divisors tried, those the wheel skips included); a
+/// factor found ends the call before `done` reaches `total`.
 ///
 /// # Safety
 /// `is_prime` must point to a writable bool.
@@ -42,7 +54,7 @@ pub unsafe extern "C" fn hpk_smallest_factor_in_range(n: u64, from: u64, to: u64
 pub unsafe extern "C" fn hpk_check_prime(n: u64, is_prime: *mut bool) -> hpk_status {
     guard(|| {
         check_out!(is_prime, "is_prime");
-        let result = primes::check_prime(n)?;
+        let result = with_progress(|p| primes::check_prime_with_progress(n, p))?;
         write_out!(is_prime, result);
         Ok(())
     })
@@ -71,7 +83,12 @@ pub unsafe extern "C" fn hpk_is_prime(n: u64, is_prime: *mut bool) -> hpk_status
 ///
 /// Returns HPK_OK; HPK_ERR_NULL_POINTER if `count > 0` and a pointer is NULL;
 /// HPK_ERR_INVALID_SIZE if `count * 8` overflows; HPK_ERR_INVALID_ARGUMENT if `numbers` is
-/// misaligned; HPK_ERR_OVERLAP if the arrays share a byte.
+/// misaligned; HPK_ERR_OVERLAP if the arrays share a byte; HPK_ERR_CANCELLED if the progress
+/// handler asked to stop.
+///
+/// Progress (hpk_set_progress_handler), from 2048 numbers on: `done` and `total` count numbers
+/// tested (`total = count`). After HPK_ERR_CANCELLED, `is_prime` may be partly written: each
+/// element holds its right answer or is untouched.
 ///
 /// # Safety
 /// `numbers` must point to `count` readable values and `is_prime` to `count` writable bools.
@@ -83,7 +100,7 @@ pub unsafe extern "C" fn hpk_is_prime_batch(numbers: *const u64, count: usize, i
         check_disjoint(numbers, count, is_prime, count, "numbers and is_prime")?;
         // SAFETY: checked non-NULL, aligned, sized and disjoint.
         let (numbers, out) = unsafe { (input(numbers, count, "numbers")?, output(is_prime, count, "is_prime")?) };
-        primes::is_prime_batch(numbers, out)
+        with_progress(|p| primes::is_prime_batch_with_progress(numbers, out, p))
     })
 }
 
@@ -92,7 +109,12 @@ pub unsafe extern "C" fn hpk_is_prime_batch(numbers: *const u64, count: usize, i
 /// (pi(10^9) takes a fraction of a second) plus sqrt(hi).
 ///
 /// Returns HPK_OK; HPK_ERR_NULL_POINTER if `count` is NULL; HPK_ERR_OUT_OF_MEMORY if the sieve's
-/// buffers or threads cannot be allocated.
+/// buffers or threads cannot be allocated; HPK_ERR_CANCELLED if the progress handler asked to
+/// stop (`*count` is then untouched).
+///
+/// Progress (hpk_set_progress_handler), when `hi - lo` is 2^24 or more: `done` and `total` count
+/// the numbers of [lo, hi) sieved (`total = hi - lo`), a segment of about 31 million numbers at a
+/// time per thread.
 ///
 /// # Safety
 /// `count` must point to a writable uint64_t.
@@ -100,7 +122,7 @@ pub unsafe extern "C" fn hpk_is_prime_batch(numbers: *const u64, count: usize, i
 pub unsafe extern "C" fn hpk_count_primes(lo: u64, hi: u64, count: *mut u64) -> hpk_status {
     guard(|| {
         check_out!(count, "count");
-        let result = primes::count_primes(lo, hi)?;
+        let result = with_progress(|p| primes::count_primes_with_progress(lo, hi, p))?;
         write_out!(count, result);
         Ok(())
     })
@@ -116,7 +138,17 @@ pub unsafe extern "C" fn hpk_count_primes(lo: u64, hi: u64, count: *mut u64) -> 
 /// Returns HPK_OK; HPK_ERR_BUFFER_TOO_SMALL as above; HPK_ERR_NULL_POINTER if `written` is NULL,
 /// or `primes` is NULL with `capacity > 0`; HPK_ERR_INVALID_SIZE if `capacity * 8` overflows;
 /// HPK_ERR_INVALID_ARGUMENT if a pointer is misaligned; HPK_ERR_OVERLAP if `written` lies inside
-/// `primes`; HPK_ERR_OUT_OF_MEMORY if the sieve's buffers cannot be allocated.
+/// `primes`; HPK_ERR_OUT_OF_MEMORY if the sieve's buffers cannot be allocated; HPK_ERR_CANCELLED
+/// if the progress handler asked to stop (`primes` and `*written` are then untouched).
+///
+/// The size query counts the whole range: it takes as long as the count (hpk_count_primes) and
+/// can be cancelled the same way.
+///
+/// Progress (hpk_set_progress_handler), when `hi - lo` is 2^24 or more: `done` and `total` count
+/// the numbers of [lo, hi) sieved while counting (`total = hi - lo`); the primes are counted
+/// before anything is written. A cancel is honoured while counting; the writing that follows a
+/// complete count (from the sieve's kept bits, a small part of the time) runs to its end and the
+/// call returns HPK_OK.
 ///
 /// # Safety
 /// `primes` must point to `capacity` writable values and `written` to a writable size_t.
@@ -134,7 +166,7 @@ pub unsafe extern "C" fn hpk_primes_in_range(
         check_disjoint(primes, capacity, written, 1, "primes and written")?;
         // SAFETY: checked non-NULL (when capacity > 0), aligned, sized and disjoint from `written`.
         let out = unsafe { output(primes, capacity, "primes")? };
-        match primes::primes_in_range(lo, hi, out) {
+        match with_progress(|p| primes::primes_in_range_with_progress(lo, hi, out, p)) {
             Ok(n) => {
                 write_out!(written, n);
                 Ok(())

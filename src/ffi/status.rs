@@ -23,6 +23,9 @@ pub const HPK_ERR_BUFFER_TOO_SMALL: hpk_status = 5;
 pub const HPK_ERR_OUT_OF_MEMORY: hpk_status = 6;
 /// An internal bug was caught before it could unwind into the caller; the library stays usable.
 pub const HPK_ERR_PANIC: hpk_status = 7;
+/// The progress handler asked to stop (see hpk_set_progress_handler); what the outputs hold is
+/// documented per function.
+pub const HPK_ERR_CANCELLED: hpk_status = 8;
 
 pub(crate) fn status_of(err: &Error) -> hpk_status {
     match err {
@@ -32,6 +35,7 @@ pub(crate) fn status_of(err: &Error) -> hpk_status {
         Error::Overlap(_) => HPK_ERR_OVERLAP,
         Error::BufferTooSmall { .. } => HPK_ERR_BUFFER_TOO_SMALL,
         Error::OutOfMemory(_) => HPK_ERR_OUT_OF_MEMORY,
+        Error::Cancelled => HPK_ERR_CANCELLED,
     }
 }
 
@@ -46,6 +50,7 @@ fn message(status: hpk_status) -> &'static [u8] {
         HPK_ERR_BUFFER_TOO_SMALL => b"output buffer too small\0",
         HPK_ERR_OUT_OF_MEMORY => b"out of memory\0",
         HPK_ERR_PANIC => b"internal error (a bug in hpkern, caught; please report it)\0",
+        HPK_ERR_CANCELLED => b"cancelled by the progress handler\0",
         _ => b"unknown status code\0",
     }
 }

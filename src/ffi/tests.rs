@@ -36,13 +36,13 @@ fn isa_name_is_the_active_path() {
 
 #[test]
 fn every_status_has_its_own_message_and_unknown_codes_are_safe() {
-    let known: Vec<String> = (0..=7).map(|s| text(hpk_status_message(s))).collect();
+    let known: Vec<String> = (0..=8).map(|s| text(hpk_status_message(s))).collect();
     for (i, m) in known.iter().enumerate() {
         assert!(!m.is_empty());
         assert!(known.iter().skip(i + 1).all(|other| other != m), "duplicate message {m}");
     }
     assert_eq!(known[0], "success");
-    for unknown in [8, 100, u32::MAX] {
+    for unknown in [9, 100, u32::MAX] {
         assert_eq!(text(hpk_status_message(unknown)), "unknown status code");
     }
 }
@@ -51,8 +51,8 @@ fn every_status_has_its_own_message_and_unknown_codes_are_safe() {
 fn status_numbers_never_change() {
     assert_eq!(
         [HPK_OK, HPK_ERR_NULL_POINTER, HPK_ERR_INVALID_SIZE, HPK_ERR_INVALID_ARGUMENT, HPK_ERR_OVERLAP,
-         HPK_ERR_BUFFER_TOO_SMALL, HPK_ERR_OUT_OF_MEMORY, HPK_ERR_PANIC],
-        [0, 1, 2, 3, 4, 5, 6, 7]
+         HPK_ERR_BUFFER_TOO_SMALL, HPK_ERR_OUT_OF_MEMORY, HPK_ERR_PANIC, HPK_ERR_CANCELLED],
+        [0, 1, 2, 3, 4, 5, 6, 7, 8]
     );
     assert_eq!((HPK_BOUNDARY_FIXED, HPK_BOUNDARY_PERIODIC), (0, 1));
 }

@@ -7,6 +7,7 @@
 mod escape;
 
 use crate::isa::{self, Isa};
+use crate::progress::{self, Meter, Progress};
 use crate::{pool, Error};
 use num_complex::Complex64;
 
@@ -15,6 +16,16 @@ const PARALLEL_MIN_WORK: u64 = 1 << 17;
 /// Points per work item: small enough for dynamic balancing of uneven rows, large enough that
 /// the vector lanes (up to 32 points in flight) rarely run dry at the end of an item.
 const CHUNK_POINTS: usize = 2048;
+/// Worst-case iterations (points times maxiter) from which a call with a progress callback
+/// reports: about a millisecond. Smaller calls run as without a callback.
+const REPORT_MIN_WORK: u64 = 1 << 22;
+/// With a progress callback, work items hold at most this many worst-case iterations (a
+/// millisecond or so on one core), but at least [`REPORT_MIN_ITEM_POINTS`] points (enough to
+/// keep the vector kernels' lanes busy), so that a cancel is seen soon also with a huge maxiter
+/// (within about 13 ms at maxiter 10^6). Grid rows longer than that are done in bands of
+/// columns.
+const REPORT_ITEM_WORK: u64 = 1 << 22;
+const REPORT_MIN_ITEM_POINTS: usize = 32;
 
 /// The book's picture: -1.8..1.8 both ways, 1000 x 1000, c = -0.62772 - 0.42193i, 300 iterations.
 pub const BOOK_CHECKSUM: u64 = 33_219_980;
@@ -93,20 +104,45 @@ fn check_finite(name: &str, v: f64) -> Result<(), Error> {
 }
 
 fn is_small(points: usize, maxiter: i32) -> bool {
-    (points as u64).saturating_mul(maxiter as u64) < PARALLEL_MIN_WORK
+    is_work_below(points, maxiter, PARALLEL_MIN_WORK)
+}
+
+fn is_work_below(points: usize, maxiter: i32, work: u64) -> bool {
+    (points as u64).saturating_mul(maxiter as u64) < work
 }
 
 /// `output[i] = escape_count(zs[i], cs[i], maxiter)`: the book's `calculate_z`.
 ///
 /// All three slices must have the same length; every coordinate must be finite.
 pub fn calculate_z(zs: &[Complex64], cs: &[Complex64], maxiter: i32, output: &mut [i32]) -> Result<(), Error> {
-    calculate_z_on(isa::active(), zs, cs, maxiter, output)
+    calculate_z_with_progress(zs, cs, maxiter, output, None)
+}
+
+/// [`calculate_z`], reporting to `progress` when the worst case (points times maxiter) is 2^22
+/// iterations or more: `done` and `total` count points. After [`Error::Cancelled`], `output` may
+/// be partly written (the points written hold their right counts, the others are untouched).
+pub fn calculate_z_with_progress(
+    zs: &[Complex64],
+    cs: &[Complex64],
+    maxiter: i32,
+    output: &mut [i32],
+    progress: Option<&mut Progress<'_>>,
+) -> Result<(), Error> {
+    check_z_inputs(zs, cs, maxiter, output)?;
+    let long = !is_work_below(zs.len(), maxiter, REPORT_MIN_WORK);
+    progress::track(progress, long, zs.len() as u64, |meter| {
+        calculate_z_checked(isa::active(), zs, cs, maxiter, output, meter)
+    })
 }
 
 /// [`calculate_z`] on the instruction-set path `isa`, or the best supported one below it (tests
 /// and benches compare the paths).
 pub fn calculate_z_on(isa: Isa, zs: &[Complex64], cs: &[Complex64], maxiter: i32, output: &mut [i32]) -> Result<(), Error> {
-    let isa = Isa::resolve(Some(isa));
+    check_z_inputs(zs, cs, maxiter, output)?;
+    calculate_z_checked(isa, zs, cs, maxiter, output, Meter::off())
+}
+
+fn check_z_inputs(zs: &[Complex64], cs: &[Complex64], maxiter: i32, output: &[i32]) -> Result<(), Error> {
     check_maxiter(maxiter)?;
     if zs.len() != cs.len() || zs.len() != output.len() {
         return Err(Error::InvalidSize(format!(
@@ -120,6 +156,19 @@ pub fn calculate_z_on(isa: Isa, zs: &[Complex64], cs: &[Complex64], maxiter: i32
         let (name, k) = if i < zs.len() { ("zs", i) } else { ("cs", i - zs.len()) };
         return Err(Error::InvalidArgument(format!("{name}[{k}] is not finite")));
     }
+    Ok(())
+}
+
+/// [`calculate_z_on`] after [`check_z_inputs`], with `meter`.
+fn calculate_z_checked(
+    isa: Isa,
+    zs: &[Complex64],
+    cs: &[Complex64],
+    maxiter: i32,
+    output: &mut [i32],
+    meter: &Meter,
+) -> Result<(), Error> {
+    let isa = Isa::resolve(Some(isa));
     let serial = |zs: &[Complex64], cs: &[Complex64], out: &mut [i32]| {
         escape::escape_counts(isa, out, maxiter, zs.iter().copied().zip(cs.iter().copied()));
     };
@@ -127,25 +176,50 @@ pub fn calculate_z_on(isa: Isa, zs: &[Complex64], cs: &[Complex64], maxiter: i32
         serial(zs, cs, output);
         return Ok(());
     }
+    let mut chunk_points = CHUNK_POINTS;
+    if meter.is_active() {
+        let fit = (REPORT_ITEM_WORK / (maxiter as u64).max(1)) as usize;
+        chunk_points = chunk_points.min(fit.max(REPORT_MIN_ITEM_POINTS));
+    }
     // Small chunks, stolen dynamically: the cost per point varies by 300x.
     pool::install(|threads| {
-        pool::for_each_chunk_mut(threads, output, CHUNK_POINTS, |k, out| {
-            let start = k * CHUNK_POINTS;
+        pool::for_each_chunk_mut(threads, output, chunk_points, |k, out| {
+            if meter.cancelled() {
+                return;
+            }
+            let start = k * chunk_points;
             let end = start + out.len();
             serial(&zs[start..end], &cs[start..end], out);
+            meter.add(out.len() as u64);
         })
-    })
+    })?;
+    meter.check()
 }
 
 /// Escape counts of every point of `grid`, row-major (`height` rows of `width`), into `output`.
 pub fn calculate_grid(grid: &Grid, output: &mut [i32]) -> Result<(), Error> {
-    calculate_grid_on(isa::active(), grid, output)
+    calculate_grid_with_progress(grid, output, None)
+}
+
+/// [`calculate_grid`], reporting to `progress` when the worst case (points times maxiter) is
+/// 2^22 iterations or more: `done` and `total` count points (pixels), a row at a time. After
+/// [`Error::Cancelled`], `output` may be partly written (whole rows, each with its right counts;
+/// the other rows are untouched).
+pub fn calculate_grid_with_progress(grid: &Grid, output: &mut [i32], progress: Option<&mut Progress<'_>>) -> Result<(), Error> {
+    let points = check_grid(grid, output)?;
+    let long = !is_work_below(points, grid.maxiter, REPORT_MIN_WORK);
+    progress::track(progress, long, points as u64, |meter| calculate_grid_checked(isa::active(), grid, output, meter))
 }
 
 /// [`calculate_grid`] on the instruction-set path `isa`, or the best supported one below it
 /// (tests and benches compare the paths).
 pub fn calculate_grid_on(isa: Isa, grid: &Grid, output: &mut [i32]) -> Result<(), Error> {
-    let isa = Isa::resolve(Some(isa));
+    check_grid(grid, output)?;
+    calculate_grid_checked(isa, grid, output, Meter::off())
+}
+
+/// Checks `grid` and the length of `output`; returns the point count.
+fn check_grid(grid: &Grid, output: &[i32]) -> Result<usize, Error> {
     check_maxiter(grid.maxiter)?;
     for (name, v) in [("x1", grid.x1), ("x2", grid.x2), ("y1", grid.y1), ("y2", grid.y2)] {
         check_finite(name, v)?;
@@ -164,19 +238,60 @@ pub fn calculate_grid_on(isa: Isa, grid: &Grid, output: &mut [i32]) -> Result<()
     if output.len() != points {
         return Err(Error::InvalidSize(format!("output has {} elements, the grid has {points}", output.len())));
     }
+    Ok(points)
+}
+
+/// [`calculate_grid_on`] after [`check_grid`], with `meter`.
+fn calculate_grid_checked(isa: Isa, grid: &Grid, output: &mut [i32], meter: &Meter) -> Result<(), Error> {
+    let isa = Isa::resolve(Some(isa));
+    let points = output.len();
     // The same points as Grid::z, with the divisions hoisted out of the pixel loop. A work item
     // is a run of whole rows.
     let (x_step, y_step) = grid.steps();
     let (width, maxiter) = (grid.width, grid.maxiter);
-    let geometry = escape::RowGeometry { x1: grid.x1, x_step, y2: grid.y2, y_step, width, c: grid.c, maxiter };
-    let rows_per_item = CHUNK_POINTS.div_ceil(width).max(1);
-    let rows = |k: usize, out: &mut [i32]| escape::escape_rows(isa, out, k * rows_per_item, &geometry);
+    let geometry = escape::RowGeometry { x1: grid.x1, x_step, y2: grid.y2, y_step, width, col0: 0, c: grid.c, maxiter };
+    let mut rows_per_item = CHUNK_POINTS.div_ceil(width).max(1);
+    if meter.is_active() {
+        let fit = REPORT_ITEM_WORK / (width as u64).saturating_mul(maxiter as u64).max(1);
+        if fit == 0 {
+            return grid_in_bands(isa, &geometry, output, meter);
+        }
+        rows_per_item = rows_per_item.min(fit as usize);
+    }
+    let rows = |k: usize, out: &mut [i32]| {
+        if meter.cancelled() {
+            return;
+        }
+        escape::escape_rows(isa, out, k * rows_per_item, &geometry);
+        meter.add(out.len() as u64);
+    };
     if is_small(points, grid.maxiter) {
         pool::for_each_chunk_mut(1, output, rows_per_item * width, rows);
         return Ok(());
     }
     // Items stolen dynamically: rows through the set cost far more than the rest.
-    pool::install(|threads| pool::for_each_chunk_mut(threads, output, rows_per_item * width, rows))
+    pool::install(|threads| pool::for_each_chunk_mut(threads, output, rows_per_item * width, rows))?;
+    meter.check()
+}
+
+/// The grid with an active meter when one row is more than a work item: each row (a task) in
+/// bands of columns, with a look at the cancel flag and a report after each band.
+fn grid_in_bands(isa: Isa, geometry: &escape::RowGeometry, output: &mut [i32], meter: &Meter) -> Result<(), Error> {
+    let (width, maxiter) = (geometry.width, geometry.maxiter);
+    let band = ((REPORT_ITEM_WORK / (maxiter as u64).max(1)) as usize).max(REPORT_MIN_ITEM_POINTS).min(width);
+    pool::install(|threads| {
+        pool::for_each_chunk_mut(threads, output, width, |r, row| {
+            for (b, out) in row.chunks_mut(band).enumerate() {
+                if meter.cancelled() {
+                    return;
+                }
+                let g = escape::RowGeometry { width: out.len(), col0: b * band, ..*geometry };
+                escape::escape_rows(isa, out, r, &g);
+                meter.add(out.len() as u64);
+            }
+        })
+    })?;
+    meter.check()
 }
 
 #[cfg(test)]

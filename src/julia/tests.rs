@@ -187,3 +187,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn with_a_progress_callback_the_counts_are_the_same_also_in_column_bands() {
+    use crate::progress::Progress;
+    use std::time::Duration;
+    let mut reports = Vec::new();
+    let mut report = |done, total| {
+        reports.push((done, total));
+        false
+    };
+    let mut progress = Progress::new(&mut report, Duration::from_millis(1));
+    // 317 * 20000 iterations per row is more than a work item: rows go in bands of columns.
+    for (width, height, maxiter) in [(317, 40, 20_000), (1000, 100, 300), (50, 3000, 5000), (2, 3, 3_000_000), (31, 9, 1_000_000)] {
+        let grid = Grid { width, height, maxiter, ..Grid::book() };
+        let mut with = vec![-1; width * height];
+        calculate_grid_with_progress(&grid, &mut with, Some(&mut progress)).unwrap();
+        let mut without = vec![-2; width * height];
+        calculate_grid(&grid, &mut without).unwrap();
+        assert_eq!(with, without, "{width} x {height}, maxiter {maxiter}");
+        let zs: Vec<Complex64> = (0..width * height).map(|i| grid.z(i / width, i % width)).collect();
+        let cs = vec![grid.c; zs.len()];
+        let mut z_with = vec![-1; zs.len()];
+        calculate_z_with_progress(&zs, &cs, maxiter, &mut z_with, Some(&mut progress)).unwrap();
+        assert_eq!(z_with, without, "calculate_z {width} x {height}, maxiter {maxiter}");
+    }
+    assert!(reports.iter().all(|&(d, t)| d <= t));
+}

@@ -27,6 +27,7 @@ mod wheel;
 #[cfg(test)]
 mod tests;
 
+use crate::progress::Progress;
 use crate::Error;
 
 /// The smallest d with max(from, 2) <= d < to that divides `n`, or 0 if there is none.
@@ -40,7 +41,16 @@ use crate::Error;
 ///
 /// Errors: [`Error::OutOfMemory`] if the worker threads cannot start.
 pub fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64, Error> {
-    trial::smallest_factor_in_range(n, from, to)
+    trial::smallest_factor_in_range(n, from, to, None)
+}
+
+/// [`smallest_factor_in_range`], reporting to `progress` when the search spans 2^25 values or
+/// more: `done` and `total` count candidate values (divisors tried, those the wheel skips
+/// included) of the intervals searched, [max(from, 2), sqrt(n)] and then the part above sqrt(n)
+/// or its cofactors, whichever is shorter. A divisor found ends the call before `done` reaches
+/// `total`. [`Error::Cancelled`] leaves nothing to write.
+pub fn smallest_factor_in_range_with_progress(n: u64, from: u64, to: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
+    trial::smallest_factor_in_range(n, from, to, progress)
 }
 
 /// Whether `n` is prime, by the book's trial division by every candidate up to isqrt(n), in
@@ -49,7 +59,14 @@ pub fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64, Error
 ///
 /// Errors: [`Error::OutOfMemory`] if the worker threads cannot start.
 pub fn check_prime(n: u64) -> Result<bool, Error> {
-    trial::check_prime(n)
+    trial::check_prime(n, None)
+}
+
+/// [`check_prime`], reporting to `progress` when sqrt(n) is 2^25 or more: `done` and `total`
+/// count the candidate values of [3, sqrt(n)] (divisors tried, those the wheel skips included);
+/// a factor found ends the call before `done` reaches `total`.
+pub fn check_prime_with_progress(n: u64, progress: Option<&mut Progress<'_>>) -> Result<bool, Error> {
+    trial::check_prime(n, progress)
 }
 
 /// Whether `n` is prime, exactly, for every u64: trial division by the primes below 256, then
@@ -65,7 +82,14 @@ pub fn is_prime(n: u64) -> bool {
 /// Errors: [`Error::InvalidSize`] if the lengths differ (nothing is written);
 /// [`Error::OutOfMemory`] if the worker threads cannot start.
 pub fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Error> {
-    miller_rabin::is_prime_batch(numbers, out)
+    miller_rabin::is_prime_batch(numbers, out, None)
+}
+
+/// [`is_prime_batch`], reporting to `progress` from 2048 numbers on: `done` and `total` count
+/// numbers tested. After [`Error::Cancelled`], `out` may be partly written (each element holds
+/// its right answer or is untouched).
+pub fn is_prime_batch_with_progress(numbers: &[u64], out: &mut [bool], progress: Option<&mut Progress<'_>>) -> Result<(), Error> {
+    miller_rabin::is_prime_batch(numbers, out, progress)
 }
 
 /// The number of primes p with lo <= p < hi, by a segmented sieve on the mod-30 wheel (one byte
@@ -77,7 +101,14 @@ pub fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Error> {
 ///
 /// Errors: [`Error::OutOfMemory`] if the sieve's buffers or threads cannot be allocated.
 pub fn count_primes(lo: u64, hi: u64) -> Result<u64, Error> {
-    range::count_primes(lo, hi)
+    range::count_primes(lo, hi, None)
+}
+
+/// [`count_primes`], reporting to `progress` from 2^24 numbers on: `done` and `total` count the
+/// numbers of [lo, hi) sieved (`total = hi - lo`), a segment (about 31 million numbers) at a
+/// time per thread.
+pub fn count_primes_with_progress(lo: u64, hi: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
+    range::count_primes(lo, hi, progress)
 }
 
 /// Writes the primes p with lo <= p < hi, ascending, to the front of `out` and returns how many;
@@ -92,5 +123,14 @@ pub fn count_primes(lo: u64, hi: u64) -> Result<u64, Error> {
 /// number of primes if `out` is shorter than that; [`Error::OutOfMemory`] if the sieve's buffers
 /// or threads cannot be allocated.
 pub fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize, Error> {
-    range::primes_in_range(lo, hi, out)
+    range::primes_in_range(lo, hi, out, None)
+}
+
+/// [`primes_in_range`], reporting to `progress` from 2^24 numbers on: `done` and `total` count
+/// the numbers of [lo, hi) sieved while counting (`total = hi - lo`). A cancel is only honoured
+/// while counting, before anything is written: after [`Error::Cancelled`], `out` is untouched.
+/// The writing that follows a complete count (from the kept sieve bits, a fraction of the time)
+/// always runs to its end.
+pub fn primes_in_range_with_progress(lo: u64, hi: u64, out: &mut [u64], progress: Option<&mut Progress<'_>>) -> Result<usize, Error> {
+    range::primes_in_range(lo, hi, out, progress)
 }

@@ -7,6 +7,7 @@
 use super::sieve::{for_each_survivor, Scratch, Sieve, MAX_CHUNK, SEG_BYTES};
 use super::trial::isqrt;
 use crate::error::try_vec;
+use crate::progress::{self, Meter, Progress};
 use crate::{pool, Error};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -16,6 +17,8 @@ const MAX_BOUND: u64 = 1 << 25;
 /// Estimated single-thread cost in ns under which the pool is not woken.
 const SERIAL_COST_NS: f64 = 250_000.0;
 const CHUNKS_PER_THREAD: u64 = 8;
+/// Range length from which a call with a progress callback reports: about a millisecond.
+const REPORT_MIN_NUMBERS: u64 = 1 << 24;
 
 /// Rough single-thread cost in ns of sieving `numbers` numbers below `hi` with base primes up
 /// to `bound` in `chunks` chunks: generating the base primes, one division per base prime per
@@ -89,10 +92,11 @@ impl Plan {
         (a, self.k1.min(a + self.chunk))
     }
 
-    /// Runs `f(scratch, chunk)` once for every chunk, on one worker per scratch.
-    fn for_each_chunk(&self, scratch: &mut [Scratch], f: impl Fn(&mut Scratch, u64) + Sync) {
+    /// Runs `f(scratch, chunk)` once for every chunk, on one worker per scratch; chunks not
+    /// started when `meter` is cancelled are skipped.
+    fn for_each_chunk(&self, scratch: &mut [Scratch], meter: &Meter, f: impl Fn(&mut Scratch, u64) + Sync) {
         if let [only] = scratch {
-            (0..self.chunks).for_each(|c| f(only, c));
+            (0..self.chunks).take_while(|_| !meter.cancelled()).for_each(|c| f(only, c));
             return;
         }
         let next = AtomicU64::new(0);
@@ -100,6 +104,9 @@ impl Plan {
         rayon::scope(|s| {
             for sc in scratch.iter_mut() {
                 s.spawn(move |_| loop {
+                    if meter.cancelled() {
+                        return;
+                    }
                     let c = next.fetch_add(1, Ordering::Relaxed);
                     if c >= self.chunks {
                         return;
@@ -111,31 +118,41 @@ impl Plan {
     }
 
     /// Sieves every chunk and reports `counted(chunk, primes in it)`; with `bitmap` (one byte per
-    /// 30 numbers of the range), the sieved bits are also kept there.
+    /// 30 numbers of the range), the sieved bits are also kept there. `meter` gets the numbers
+    /// of [lo, hi) sieved, a segment at a time; after a cancel the counts are incomplete and the
+    /// result is [`Error::Cancelled`].
     fn count_chunks(
         &self,
         scratch: &mut [Scratch],
         bitmap: Option<&mut [u8]>,
+        meter: &Meter,
         counted: impl Fn(u64, u64) + Sync,
     ) -> Result<(), Error> {
         let slots = match bitmap {
             Some(bitmap) => Some(slots(bitmap, self.chunks, |c| self.chunk_bytes(c))?),
             None => None,
         };
-        self.for_each_chunk(scratch, |sc, c| {
+        let (lo, hi) = (self.sieve.lo(), self.sieve.hi());
+        self.for_each_chunk(scratch, meter, |sc, c| {
             let (a, b) = self.chunk_range(c);
             let mut kept = slots.as_ref().map(|s| lock(&s[c as usize]));
             let mut count = 0;
-            self.sieve.run(sc, a, b, |start, bytes, n| {
+            self.sieve.run(sc, a, b, meter, |start, bytes, n| {
                 count += n;
                 if let Some(kept) = kept.as_mut() {
                     let at = (start - a) as usize;
                     kept[at..at + bytes.len()].copy_from_slice(bytes);
                 }
+                if meter.is_active() {
+                    // The numbers of [lo, hi) in bytes [start, start + len): 30 each.
+                    let first = (30 * start).max(lo);
+                    let end = 30u64.saturating_mul(start + bytes.len() as u64).min(hi);
+                    meter.add(end.saturating_sub(first));
+                }
             });
             counted(c, count);
         });
-        Ok(())
+        meter.check()
     }
 
     /// Bytes of a range bitmap that chunk `c` covers.
@@ -201,25 +218,33 @@ fn run<R: Send>(
     }
 }
 
-/// See [`super::count_primes`].
-pub(super) fn count_primes(lo: u64, hi: u64) -> Result<u64, Error> {
+/// See [`super::count_primes_with_progress`].
+pub(super) fn count_primes(lo: u64, hi: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
     if lo >= hi {
         return Ok(0);
     }
-    run(lo, hi, |plan, scratch| {
-        let total = AtomicU64::new(wheel_primes(lo, hi).count() as u64);
-        plan.count_chunks(scratch, None, |_, n| {
-            total.fetch_add(n, Ordering::Relaxed);
-        })?;
-        Ok(total.into_inner())
+    progress::track(progress, hi - lo >= REPORT_MIN_NUMBERS, hi - lo, |meter| {
+        run(lo, hi, |plan, scratch| {
+            let total = AtomicU64::new(wheel_primes(lo, hi).count() as u64);
+            plan.count_chunks(scratch, None, meter, |_, n| {
+                total.fetch_add(n, Ordering::Relaxed);
+            })?;
+            Ok(total.into_inner())
+        })
     })
 }
 
-/// See [`super::primes_in_range`].
-pub(super) fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize, Error> {
+/// See [`super::primes_in_range_with_progress`].
+pub(super) fn primes_in_range(lo: u64, hi: u64, out: &mut [u64], progress: Option<&mut Progress<'_>>) -> Result<usize, Error> {
     if lo >= hi {
         return Ok(0);
     }
+    progress::track(progress, hi - lo >= REPORT_MIN_NUMBERS, hi - lo, |meter| primes_in_range_metered(lo, hi, out, meter))
+}
+
+/// [`primes_in_range`]: cancellable while counting, which comes before anything is written;
+/// the writing (a fraction of the time, from the kept bitmap) always runs to its end.
+fn primes_in_range_metered(lo: u64, hi: u64, out: &mut [u64], meter: &Meter) -> Result<usize, Error> {
     let head = wheel_primes(lo, hi).count(); // the primes 2, 3, 5, written first
     run(lo, hi, move |plan, scratch| {
         // The total must be known before anything is written. Keep the sieved bits (1 byte per
@@ -233,7 +258,7 @@ pub(super) fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize
             None
         };
         let counts = atomic_vec(plan.chunks)?;
-        plan.count_chunks(scratch, bitmap.as_deref_mut(), |c, n| counts[c as usize].store(n, Ordering::Relaxed))?;
+        plan.count_chunks(scratch, bitmap.as_deref_mut(), meter, |c, n| counts[c as usize].store(n, Ordering::Relaxed))?;
         let count = |c: u64| counts[c as usize].load(Ordering::Relaxed);
         let total = head as u128 + (0..plan.chunks).map(|c| u128::from(count(c))).sum::<u128>();
         if total > out.len() as u128 {
@@ -247,7 +272,7 @@ pub(super) fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize
         };
         // Every allocation is done: writing starts here.
         first.iter_mut().zip(wheel_primes(lo, hi)).for_each(|(slot, p)| *slot = p);
-        plan.for_each_chunk(scratch, |sc, c| {
+        plan.for_each_chunk(scratch, Meter::off(), |sc, c| {
             let mut dst = lock(&dst[c as usize]);
             let mut n = 0;
             let mut write = |p| {
@@ -257,7 +282,7 @@ pub(super) fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize
             let (a, b) = plan.chunk_range(c);
             match &src {
                 Some(src) => for_each_survivor(a, &lock(&src[c as usize]), &mut write),
-                None => plan.sieve.run(sc, a, b, |start, bytes, _| for_each_survivor(start, bytes, &mut write)),
+                None => plan.sieve.run(sc, a, b, Meter::off(), |start, bytes, _| for_each_survivor(start, bytes, &mut write)),
             }
             debug_assert_eq!(n, dst.len());
         });

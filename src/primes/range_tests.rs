@@ -2,7 +2,7 @@
 //! at every magnitude against Miller-Rabin on each number.
 
 use super::*;
-use crate::primes::is_prime;
+use crate::primes::{count_primes, is_prime, primes_in_range};
 use proptest::prelude::*;
 
 #[test]

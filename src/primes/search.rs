@@ -10,6 +10,7 @@
 use super::divisibility::Divisibility;
 use super::trial::{Wheel, WHEEL_MODULUS};
 use crate::isa::Isa;
+use crate::progress::Meter;
 use crate::{pool, Error};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -81,29 +82,51 @@ impl Scan<'_> {
     }
 
     /// Scan windows [j0, j1) in order, stopping at the first divisor or once a better one is
-    /// known.
-    fn windows(&self, j0: u64, j1: u64) {
+    /// known; returns how many values were scanned.
+    fn windows(&self, j0: u64, j1: u64) -> u64 {
+        let mut scanned = 0;
         for j in j0..j1 {
             let (x0, x1, min_rank) = self.window(j);
             if self.best.load(Ordering::Relaxed) <= min_rank {
-                return;
+                return scanned;
             }
             let hit = match self.direction {
                 Direction::Up => self.test.first(x0, x1),
                 Direction::Down => self.test.last(x0, x1),
             };
+            scanned += x1 - x0;
             if let Some(d) = hit {
                 self.best.fetch_min(self.rank(d), Ordering::Relaxed);
-                return;
+                return scanned;
             }
+        }
+        scanned
+    }
+
+    /// [`Self::windows`] on this thread; with an active `meter`, a block at a time, reporting
+    /// the values scanned and stopping at a cancel.
+    fn serial(&self, j0: u64, j1: u64, meter: &Meter) {
+        if !meter.is_active() {
+            self.windows(j0, j1);
+            return;
+        }
+        let mut j = j0;
+        while j < j1 && !meter.cancelled() && self.best.load(Ordering::Relaxed) == NONE {
+            let end = j1.min(j + WINDOWS_PER_BLOCK);
+            meter.add(self.windows(j, end));
+            j = end;
         }
     }
 
-    /// Workers claim blocks of windows in order until the blocks are past the best hit.
-    fn parallel(&self, j0: u64, j1: u64, threads: usize) {
+    /// Workers claim blocks of windows in order until the blocks are past the best hit (or the
+    /// call is cancelled).
+    fn parallel(&self, j0: u64, j1: u64, threads: usize, meter: &Meter) {
         let blocks = (j1 - j0).div_ceil(WINDOWS_PER_BLOCK);
         let next = AtomicU64::new(0);
         let worker = || loop {
+            if meter.cancelled() {
+                return;
+            }
             let b = next.fetch_add(1, Ordering::Relaxed);
             if b >= blocks {
                 return;
@@ -112,7 +135,7 @@ impl Scan<'_> {
             if self.best.load(Ordering::Relaxed) <= self.window(start).2 {
                 return; // later blocks rank even higher
             }
-            self.windows(start, j1.min(start + WINDOWS_PER_BLOCK));
+            meter.add(self.windows(start, j1.min(start + WINDOWS_PER_BLOCK)));
         };
         rayon::scope(|s| {
             for _ in 1..threads {
@@ -125,7 +148,9 @@ impl Scan<'_> {
 
 /// The first d in [lo, hi) on `wheel` that divides `n`, in `direction` order (the smallest for
 /// Up, the largest for Down), or None; lo >= 1. Every d the wheel skips must be unable to divide
-/// n. `isa` picks the divisibility kernel (it must be supported).
+/// n. `isa` picks the divisibility kernel (it must be supported). `meter` gets the values
+/// scanned; after a cancel the result is [`Error::Cancelled`].
+#[allow(clippy::too_many_arguments)]
 pub(super) fn first_divisor(
     n: u64,
     lo: u64,
@@ -133,6 +158,7 @@ pub(super) fn first_divisor(
     direction: Direction,
     wheel: Wheel,
     isa: Isa,
+    meter: &Meter,
 ) -> Result<Option<u64>, Error> {
     debug_assert!(lo >= 1);
     if lo >= hi {
@@ -144,20 +170,22 @@ pub(super) fn first_divisor(
     let windows = (hi - 1) / POLL - first + 1;
     let scan = Scan { lo, hi, first, windows, direction, test: &test, best: &best };
     let prefix = windows.min(SERIAL_WINDOWS);
-    scan.windows(0, prefix);
+    meter.add(scan.windows(0, prefix));
     if best.load(Ordering::Relaxed) == NONE && prefix < windows {
         if windows - prefix < MIN_PARALLEL_WINDOWS {
-            scan.windows(prefix, windows);
+            scan.serial(prefix, windows, meter);
         } else {
             pool::install(|threads| {
                 if threads > 1 {
-                    scan.parallel(prefix, windows, threads);
+                    scan.parallel(prefix, windows, threads, meter);
                 } else {
-                    scan.windows(prefix, windows);
+                    scan.serial(prefix, windows, meter);
                 }
             })?;
         }
     }
+    // Workers that stopped at a cancel may have skipped a better divisor than the one found.
+    meter.check()?;
     // A rank is < hi - lo <= u64::MAX, so NONE never collides with a real hit.
     Ok(match best.load(Ordering::Relaxed) {
         NONE => None,
@@ -178,7 +206,7 @@ mod tests {
     }
 
     fn search(n: u64, lo: u64, hi: u64, direction: Direction, isa: Isa) -> Option<u64> {
-        first_divisor(n, lo, hi, direction, Wheel::for_n(n), isa).unwrap()
+        first_divisor(n, lo, hi, direction, Wheel::for_n(n), isa, Meter::off()).unwrap()
     }
 
     #[test]

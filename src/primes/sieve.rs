@@ -17,6 +17,7 @@ use super::trial::isqrt;
 use super::wheel::{class_of, cross, first_multiple, RESIDUES};
 use crate::error::try_vec;
 use crate::isa::{self, Isa};
+use crate::progress::Meter;
 use crate::Error;
 
 /// Bytes per segment (30 numbers each): a part of L2, so the larger primes' scattered
@@ -106,7 +107,7 @@ impl Sieve {
             let mut b0 = 0;
             while b0 < end {
                 let b1 = end.min(b0 + MAX_CHUNK);
-                inner.run(&mut scratch, b0, b1, |start, bytes, _| {
+                inner.run(&mut scratch, b0, b1, Meter::off(), |start, bytes, _| {
                     for_each_survivor(start, bytes, |p| {
                         if p > presieve::LARGEST {
                             primes.push(p as u32);
@@ -137,6 +138,15 @@ impl Sieve {
         Ok(Sieve { primes: grouped, groups, lo, hi, confirm_above, isa })
     }
 
+    /// The numbers sieved: [lo(), hi()).
+    pub(super) fn lo(&self) -> u64 {
+        self.lo
+    }
+
+    pub(super) fn hi(&self) -> u64 {
+        self.hi
+    }
+
     /// How many base primes the sieve holds (beyond the pre-sieved ones).
     pub(super) fn base_prime_count(&self) -> usize {
         self.primes.len()
@@ -156,15 +166,16 @@ impl Sieve {
     /// Sieves byte indices [b0, b1) (at most MAX_CHUNK of them, inside [lo / 30, ceil(hi / 30)))
     /// and calls `visit(start, bytes, count)` for each segment, ascending: bit b of bytes[i] is
     /// set iff 30 (start + i) + RESIDUES[b] is a prime in [lo, hi); `count` is how many bits are.
-    pub(super) fn run(&self, scratch: &mut Scratch, b0: u64, b1: u64, mut visit: impl FnMut(u64, &[u8], u64)) {
+    /// Stops before the next segment once `meter` is cancelled.
+    pub(super) fn run(&self, scratch: &mut Scratch, b0: u64, b1: u64, meter: &Meter, mut visit: impl FnMut(u64, &[u8], u64)) {
         match self.isa {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: an Isa other than Scalar is only ever chosen when the CPU supports it.
-            Isa::Avx512 => unsafe { self.run_avx512(scratch, b0, b1, &mut visit) },
+            Isa::Avx512 => unsafe { self.run_avx512(scratch, b0, b1, meter, &mut visit) },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            Isa::Avx2 => unsafe { self.run_avx2(scratch, b0, b1, &mut visit) },
-            _ => self.run_portable(scratch, b0, b1, &mut visit),
+            Isa::Avx2 => unsafe { self.run_avx2(scratch, b0, b1, meter, &mut visit) },
+            _ => self.run_portable(scratch, b0, b1, meter, &mut visit),
         }
     }
 
@@ -172,18 +183,18 @@ impl Sieve {
     // vectorised to the widest registers available; the crossing-off is scalar in all three.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
-    fn run_avx512(&self, scratch: &mut Scratch, b0: u64, b1: u64, visit: &mut impl FnMut(u64, &[u8], u64)) {
-        self.run_portable(scratch, b0, b1, visit)
+    fn run_avx512(&self, scratch: &mut Scratch, b0: u64, b1: u64, meter: &Meter, visit: &mut impl FnMut(u64, &[u8], u64)) {
+        self.run_portable(scratch, b0, b1, meter, visit)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    fn run_avx2(&self, scratch: &mut Scratch, b0: u64, b1: u64, visit: &mut impl FnMut(u64, &[u8], u64)) {
-        self.run_portable(scratch, b0, b1, visit)
+    fn run_avx2(&self, scratch: &mut Scratch, b0: u64, b1: u64, meter: &Meter, visit: &mut impl FnMut(u64, &[u8], u64)) {
+        self.run_portable(scratch, b0, b1, meter, visit)
     }
 
     #[inline(always)]
-    fn run_portable(&self, scratch: &mut Scratch, b0: u64, b1: u64, visit: &mut impl FnMut(u64, &[u8], u64)) {
+    fn run_portable(&self, scratch: &mut Scratch, b0: u64, b1: u64, meter: &Meter, visit: &mut impl FnMut(u64, &[u8], u64)) {
         if b0 >= b1 {
             return;
         }
@@ -207,6 +218,9 @@ impl Sieve {
         let len = (b1 - b0) as usize;
         let mut s = 0;
         while s < len {
+            if meter.cancelled() {
+                return;
+            }
             let n = SEG_BYTES.min(len - s);
             let start = b0 + s as u64;
             let seg = &mut bytes_of(&mut scratch.words)[..n];

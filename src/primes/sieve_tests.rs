@@ -6,7 +6,7 @@ fn primes_by_sieve(sieve: &Sieve, b0: u64, b1: u64) -> Vec<u64> {
     let mut scratch = sieve.scratch().unwrap();
     let mut found = Vec::new();
     let mut counted = 0;
-    sieve.run(&mut scratch, b0, b1, |start, bytes, count| {
+    sieve.run(&mut scratch, b0, b1, Meter::off(), |start, bytes, count| {
         let before = found.len();
         for_each_survivor(start, bytes, |p| found.push(p));
         assert_eq!(count, (found.len() - before) as u64, "segment count at byte {start}");
@@ -112,7 +112,7 @@ fn a_full_sieve_far_from_zero_uses_every_path() {
         assert_eq!(sieve.confirm_above, u64::MAX);
         let mut scratch = sieve.scratch().unwrap();
         let mut count = 0;
-        sieve.run(&mut scratch, lo / 30, hi.div_ceil(30), |_, _, n| count += n);
+        sieve.run(&mut scratch, lo / 30, hi.div_ceil(30), Meter::off(), |_, _, n| count += n);
         assert_eq!(count, expect, "{isa:?}");
     }
 }

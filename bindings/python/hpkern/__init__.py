@@ -6,6 +6,10 @@ Primes: :func:`is_prime`, :func:`check_prime`, :func:`smallest_factor_in_range`,
 :func:`get_num_threads`. Arrays are numpy arrays; failures reported by the library raise
 :class:`HpkError`.
 
+Long calls take ``progress=``: True for a progress bar on stderr, or a callable
+``(done, total) -> bool`` that returns True to cancel (the call then raises :class:`Cancelled`).
+Ctrl-C stops a long call on the main thread within a fraction of a second (KeyboardInterrupt).
+
 The library is called through ctypes by default, or cffi (``use_backend("cffi")`` or
 ``HPKERN_BACKEND=cffi``): same functions, same results. ``__version__`` is the package's
 version, which is the library's.
@@ -18,12 +22,13 @@ from ._library import (backend_name, get_num_threads, isa_name, library_path, se
                        use_backend)
 from ._primes import (check_prime, count_primes, is_prime, is_prime_batch, primes,
                       smallest_factor_in_range)
-from ._errors import HpkError
+from ._errors import Cancelled, HpkError
+from ._progress import Progress, ProgressCallback
 
 __all__ = [
     "evolve", "run", "julia_grid", "calculate_z", "is_prime", "check_prime",
     "smallest_factor_in_range", "is_prime_batch", "count_primes", "primes",
     "set_num_threads", "get_num_threads", "isa_name", "library_path", "use_backend",
-    "backend_name", "HpkError", "Boundary", "ABI_VERSION", "BOUNDARY_FIXED",
+    "backend_name", "HpkError", "Cancelled", "Progress", "ProgressCallback", "Boundary", "ABI_VERSION", "BOUNDARY_FIXED",
     "BOUNDARY_PERIODIC", "STATUS_NAMES", "__version__",
 ]

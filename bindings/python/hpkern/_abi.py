@@ -27,6 +27,7 @@ HPK_ERR_OVERLAP: Final = 4
 HPK_ERR_BUFFER_TOO_SMALL: Final = 5
 HPK_ERR_OUT_OF_MEMORY: Final = 6
 HPK_ERR_PANIC: Final = 7
+HPK_ERR_CANCELLED: Final = 8
 
 #: hpk_status values by number.
 STATUS_NAMES: Final[dict[int, str]] = {
@@ -38,6 +39,7 @@ STATUS_NAMES: Final[dict[int, str]] = {
     5: 'HPK_ERR_BUFFER_TOO_SMALL',
     6: 'HPK_ERR_OUT_OF_MEMORY',
     7: 'HPK_ERR_PANIC',
+    8: 'HPK_ERR_CANCELLED',
 }
 
 #: typedef name -> the C type it stands for.
@@ -45,6 +47,7 @@ TYPEDEFS: Final[dict[str, str]] = {
     'hpk_status': 'uint32_t',
     'hpk_boundary': 'uint32_t',
     'hpk_complex': 'struct hpk_complex',
+    'hpk_progress_fn': 'int32_t (*)(void *, uint64_t, uint64_t)',
 }
 
 #: struct tag -> ((field, C type), ...).
@@ -125,6 +128,11 @@ FUNCTIONS: Final[dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {
         ('capacity', 'size_t'),
         ('written', 'size_t *'),
     )),
+    'hpk_set_progress_handler': ('hpk_status', (
+        ('fn', 'hpk_progress_fn'),
+        ('user_data', 'void *'),
+        ('interval_ms', 'uint32_t'),
+    )),
     'hpk_status_message': ('const char *', (
         ('status', 'hpk_status'),
     )),
@@ -157,12 +165,16 @@ CDEF: Final = """\
 #define HPK_ERR_BUFFER_TOO_SMALL 5
 #define HPK_ERR_OUT_OF_MEMORY 6
 #define HPK_ERR_PANIC 7
+#define HPK_ERR_CANCELLED 8
 typedef uint32_t hpk_status;
 typedef uint32_t hpk_boundary;
 typedef struct hpk_complex {
   double re;
   double im;
 } hpk_complex;
+typedef int32_t (*hpk_progress_fn)(void *user_data,
+                                   uint64_t done,
+                                   uint64_t total);
 hpk_status hpk_diffusion_evolve(const double *in,
                                 double *out,
                                 size_t rows,
@@ -213,6 +225,9 @@ hpk_status hpk_primes_in_range(uint64_t lo,
                                uint64_t *primes,
                                size_t capacity,
                                size_t *written);
+hpk_status hpk_set_progress_handler(hpk_progress_fn fn,
+                                    void *user_data,
+                                    uint32_t interval_ms);
 const char *hpk_status_message(hpk_status status);
 hpk_status hpk_set_num_threads(size_t n);
 size_t hpk_get_num_threads(void);

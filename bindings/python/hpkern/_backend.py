@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from typing import Any, Literal, Protocol, cast
 
 BackendName = Literal["ctypes", "cffi"]
@@ -27,6 +28,9 @@ class Backend(Protocol):
     library_path: str
 
     def call(self, function: str, *args: Any) -> Any: ...
+
+    def progress_handler(self, report: Callable[[int, int], int]) -> Any:
+        """An hpk_progress_fn that calls ``report(done, total)``; keep it alive while it is set."""
 
 
 def load(name: str) -> Backend:

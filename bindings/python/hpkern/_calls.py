@@ -6,16 +6,27 @@ from typing import Any
 
 from . import _abi, _backend
 from ._checks import integer
-from ._errors import HpkError
+from ._errors import Cancelled, HpkError
+from ._progress import Watch
 
 
-def call(function: str, *args: Any, also_ok: tuple[int, ...] = ()) -> int:
-    """Call a function returning hpk_status; raise HpkError unless HPK_OK (or ``also_ok``)."""
+def call(function: str, *args: Any, also_ok: tuple[int, ...] = (), watch: Watch | None = None) -> int:
+    """Call a function returning hpk_status; raise HpkError unless HPK_OK (or ``also_ok``).
+
+    A call cancelled through ``watch`` (see _progress.watched) raises KeyboardInterrupt after a
+    SIGINT, the exception the progress callback raised, or Cancelled."""
     backend = _backend.active()
     status: int = backend.call(function, *args)
     if status != _abi.HPK_OK and status not in also_ok:
         detail = backend.call("hpk_last_error_message")  # right after, on the same thread
-        raise HpkError(status, detail, backend.call("hpk_status_message", status), function)
+        text = backend.call("hpk_status_message", status)
+        if status == _abi.HPK_ERR_CANCELLED and watch is not None:
+            if watch.interrupted:
+                raise KeyboardInterrupt
+            if watch.error is not None:
+                raise watch.error
+            raise Cancelled(status, detail, text, function, watch.done, watch.total)
+        raise HpkError(status, detail, text, function)
     return status
 
 

@@ -6,6 +6,7 @@ import. cffi releases the GIL around each call in ABI mode, too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import cffi  # type: ignore[import-untyped]  # cffi ships no annotations
@@ -44,6 +45,11 @@ class CffiBackend:
                               else ffi.NULL if arg is None else arg
                               for arg, argtype in zip(args, ctype.args, strict=True)])
         return ffi.string(result).decode() if ctype.result.kind == "pointer" else result
+
+    def progress_handler(self, report: Callable[[int, int], int]) -> Any:
+        # error=1: should anything escape report (it catches everything), cancel the call.
+        return ffi.callback("hpk_progress_fn", lambda user_data, done, total: report(done, total),
+                            error=1)
 
 
 lib, library_path = _loader.load(_open)

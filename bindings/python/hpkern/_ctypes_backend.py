@@ -11,6 +11,7 @@ import ctypes
 import re
 from ctypes import (CFUNCTYPE, POINTER, c_bool, c_char_p, c_double, c_int32, c_size_t, c_uint32,
                     c_uint64, c_void_p)
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,7 @@ def ctype_of(spelled: str) -> Any:
 PROTOTYPES = {name: (ctype_of(returns), [ctype_of(spelled) for _, spelled in params])
               for name, (returns, params) in _abi.FUNCTIONS.items()}
 HpkComplex = STRUCTS["hpk_complex"]
+_PROGRESS_FN = ctype_of("hpk_progress_fn")
 
 
 def _open(path: str) -> ctypes.CDLL:
@@ -100,9 +102,14 @@ class CtypesBackend:
 
     def call(self, function: str, *args: Any) -> Any:
         c_function = getattr(self.lib, function)
-        result = c_function(*[_pointer_to(arg, argtype) if isinstance(arg, np.ndarray) else arg
+        result = c_function(*[_pointer_to(arg, argtype) if isinstance(arg, np.ndarray)
+                              else argtype() if arg is None and argtype is _PROGRESS_FN  # NULL
+                              else arg
                               for arg, argtype in zip(args, c_function.argtypes, strict=True)])
         return result.decode() if isinstance(result, bytes) else result
+
+    def progress_handler(self, report: Callable[[int, int], int]) -> Any:
+        return _PROGRESS_FN(lambda user_data, done, total: report(done, total))
 
 
 lib, library_path = _loader.load(_open)

@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from . import _abi
 from ._calls import call
 from ._checks import as_c, boundary as _boundary, grid_array, grid_like, input_array, integer, real
+from ._progress import Progress, watched
 
 #: A diffusion boundary: "fixed" or "periodic", or the BOUNDARY_* ints.
 Boundary = Union[Literal["fixed", "periodic"], int]
@@ -19,7 +20,7 @@ BOUNDARY_PERIODIC: int = _abi.HPK_BOUNDARY_PERIODIC
 
 
 def evolve(grid: ArrayLike, out: NDArray[np.float64] | None = None, *, d: float = 1.0,
-           dt: float = 0.1, boundary: Boundary = "fixed") -> NDArray[np.float64]:
+           dt: float = 0.1, boundary: Boundary = "fixed", progress: Progress = None) -> NDArray[np.float64]:
     """One explicit step of the 2-D diffusion equation from ``grid`` into ``out``.
 
     ``out[i, j] = grid[i, j] + d*dt*(grid[i+1, j] + grid[i-1, j] + grid[i, j+1]
@@ -32,32 +33,44 @@ def evolve(grid: ArrayLike, out: NDArray[np.float64] | None = None, *, d: float 
     boundary: "fixed" (edge cells copied unchanged; a grid with fewer than 3 rows or
         columns is all edge) or "periodic" (neighbours wrap, as np.roll), or the
         BOUNDARY_FIXED / BOUNDARY_PERIODIC ints.
+    progress: None (the default: no reports; Ctrl-C still stops a long call on the main
+        thread, raising KeyboardInterrupt), True (a progress bar on stderr: tqdm if installed,
+        else a one-line bar) or a callable ``(done, total) -> bool`` called on this thread
+        about every 0.1 s, True to cancel (rows of the step; reported on grids of 2**21 cells or more).
 
     Returns out. Raises TypeError/ValueError for bad arrays or arguments, HpkError for an
     empty grid (HPK_ERR_INVALID_SIZE), non-finite d or dt or an unknown boundary int
-    (HPK_ERR_INVALID_ARGUMENT), out overlapping grid (HPK_ERR_OVERLAP).
+    (HPK_ERR_INVALID_ARGUMENT), out overlapping grid (HPK_ERR_OVERLAP); Cancelled (or
+    KeyboardInterrupt) when stopped, out then partly written.
     """
     if not isinstance(grid, np.ndarray):
         grid = input_array("grid", grid, np.float64)
     source = grid_array("grid", grid, writable=False)
     target = grid_like("out", out, source)
     c_in, c_out = as_c(source), as_c(target)
-    call("hpk_diffusion_evolve", c_in, c_out, *c_in.shape, real("d", d), real("dt", dt),
-          _boundary(boundary))
+    coefficients, edges = (real("d", d), real("dt", dt)), _boundary(boundary)
+    with watched("evolve", progress, long=c_in.size >= 2**21) as watch:
+        call("hpk_diffusion_evolve", c_in, c_out, *c_in.shape, *coefficients, edges, watch=watch)
     return target
 
 
 def run(grid: NDArray[np.float64], steps: int, *, d: float = 1.0, dt: float = 0.1,
-        boundary: Boundary = "fixed", scratch: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+        boundary: Boundary = "fixed", scratch: NDArray[np.float64] | None = None,
+        progress: Progress = None) -> NDArray[np.float64]:
     """``steps`` diffusion steps (see evolve) applied to ``grid`` in place; returns grid.
 
     grid: writable 2-D float64 numpy array (rows, cols), C- or Fortran-contiguous (in place,
         so a list is refused). steps: int in 0..2**64-1 (0 changes nothing).
     scratch: None (allocated) or a writable float64 array of grid's shape and layout,
         used as working space (contents on return unspecified), not sharing grid's memory.
+    progress: None (the default: no reports; Ctrl-C still stops a long call on the main
+        thread, raising KeyboardInterrupt), True (a progress bar on stderr: tqdm if installed,
+        else a one-line bar) or a callable ``(done, total) -> bool`` called on this thread
+        about every 0.1 s, True to cancel (steps; reported when rows*cols*steps is 2**21 or more).
 
-    Raises as evolve; HPK_ERR_OVERLAP if scratch overlaps grid. On any error grid is
-    unchanged.
+    Raises as evolve; HPK_ERR_OVERLAP if scratch overlaps grid. On any other error grid is
+    unchanged. When stopped (Cancelled, whose ``done`` says how many, or KeyboardInterrupt),
+    grid holds exactly a whole number of steps: bit for bit the result of that many.
     """
     if not isinstance(grid, np.ndarray):
         raise TypeError(f"run works in place: grid must be a numpy float64 array, got "
@@ -65,6 +78,8 @@ def run(grid: NDArray[np.float64], steps: int, *, d: float = 1.0, dt: float = 0.
     grid = grid_array("grid", grid, writable=True)
     work = grid_like("scratch", scratch, grid)
     c_grid, c_scratch = as_c(grid), as_c(work)
-    call("hpk_diffusion_run", c_grid, c_scratch, *c_grid.shape, real("d", d), real("dt", dt),
-          _boundary(boundary), integer("steps", steps))
+    coefficients, edges, count = (real("d", d), real("dt", dt)), _boundary(boundary), integer("steps", steps)
+    with watched("run", progress, long=c_grid.size * count >= 2**21) as watch:
+        call("hpk_diffusion_run", c_grid, c_scratch, *c_grid.shape, *coefficients, edges, count,
+             watch=watch)
     return grid

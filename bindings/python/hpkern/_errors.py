@@ -25,3 +25,17 @@ class HpkError(Exception):
         where = f"{self.function}: " if self.function else ""
         what = f" ({self.status_message})" if self.status_message else ""
         return f"{where}{self.name} [{self.status}]{what}: {self.message or 'no detail'}"
+
+
+class Cancelled(HpkError):
+    """A long call was stopped by its ``progress`` callback (HPK_ERR_CANCELLED).
+
+    ``done`` and ``total`` are the last progress report's, in the call's units (None if there was
+    none). What the outputs hold then is documented per function: ``run`` leaves its grid at
+    exactly ``done`` steps; results that are returned (counts, arrays) are not returned at all.
+    """
+
+    def __init__(self, status: int, message: str, status_message: str = "", function: str = "",
+                 done: int | None = None, total: int | None = None):
+        super().__init__(status, message, status_message, function)
+        self.done, self.total = done, total

@@ -8,19 +8,25 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._calls import call
 from ._checks import complex_number, input_array, integer, real
+from ._progress import Progress, watched
 
 #: The book's Julia constant.
 BOOK_C = complex(-0.62772, -0.42193)
 
 
 def julia_grid(width: int, height: int, *, x1: float = -1.8, x2: float = 1.8, y1: float = -1.8,
-               y2: float = 1.8, c: complex = BOOK_C, maxiter: int = 300) -> NDArray[np.int32]:
+               y2: float = 1.8, c: complex = BOOK_C, maxiter: int = 300,
+               progress: Progress = None) -> NDArray[np.int32]:
     """Escape counts of a width x height grid of the complex plane (the book's picture).
 
     Pixel (row r, column k) is z = (x1 + k*(x2-x1)/width) + 1j*(y2 + r*(y1-y2)/height):
     row 0 is the top (y2), column 0 the left (x1). Each iterates z = z*z + c while
     |z| < 2, at most maxiter times. The defaults are the book's; julia_grid(1000, 1000)
     sums to 33219980.
+    progress: None (the default: no reports; Ctrl-C still stops a long call on the main
+        thread, raising KeyboardInterrupt), True (a progress bar on stderr: tqdm if installed,
+        else a one-line bar) or a callable ``(done, total) -> bool`` called on this thread
+        about every 0.1 s, True to cancel (pixels, a row at a time; reported when width*height*maxiter is 2**22 or more).
 
     Returns an int32 array of shape (height, width) with counts in 0..maxiter. Raises
     TypeError/OverflowError for non-int or out-of-range width/height/maxiter (maxiter must
@@ -32,17 +38,24 @@ def julia_grid(width: int, height: int, *, x1: float = -1.8, x2: float = 1.8, y1
     corners = [real(name, v) for name, v in (("x1", x1), ("x2", x2), ("y1", y1), ("y2", y2))]
     constant = complex_number("c", c)
     output = np.empty((height, width), dtype=np.int32)
-    call("hpk_julia_grid", *corners, width, height, constant.real, constant.imag, maxiter, output)
+    with watched("julia_grid", progress, long=width * height * maxiter >= 2**22) as watch:
+        call("hpk_julia_grid", *corners, width, height, constant.real, constant.imag, maxiter,
+             output, watch=watch)
     return output
 
 
-def calculate_z(zs: ArrayLike, cs: ArrayLike | complex, maxiter: int) -> NDArray[np.int32]:
+def calculate_z(zs: ArrayLike, cs: ArrayLike | complex, maxiter: int, *,
+                progress: Progress = None) -> NDArray[np.int32]:
     """Escape counts of the points ``zs`` with constants ``cs``: the book's calculate_z.
 
     For each i, counts iterations of z = z*z + cs[i] from z = zs[i] while |z| < 2 and the
     count is below maxiter. zs: complex128 numpy array (any shape, C-contiguous) or a
     sequence of complex numbers. cs: the same shape as zs, or one complex number used for
     every point. maxiter: int fitting int32.
+    progress: None (the default: no reports; Ctrl-C still stops a long call on the main
+        thread, raising KeyboardInterrupt), True (a progress bar on stderr: tqdm if installed,
+        else a one-line bar) or a callable ``(done, total) -> bool`` called on this thread
+        about every 0.1 s, True to cancel (points; reported when len(zs)*maxiter is 2**22 or more).
 
     Returns an int32 array of zs's shape. Raises TypeError/ValueError for bad arrays,
     OverflowError for maxiter outside int32, HpkError HPK_ERR_INVALID_ARGUMENT for a
@@ -58,5 +71,6 @@ def calculate_z(zs: ArrayLike, cs: ArrayLike | complex, maxiter: int) -> NDArray
                          "(or pass one complex number as cs)")
     maxiter = integer("maxiter", maxiter, "int32_t")
     output = np.empty(points.shape, dtype=np.int32)
-    call("hpk_julia_calculate_z", points, constants, points.size, maxiter, output)
+    with watched("calculate_z", progress, long=points.size * maxiter >= 2**22) as watch:
+        call("hpk_julia_calculate_z", points, constants, points.size, maxiter, output, watch=watch)
     return output

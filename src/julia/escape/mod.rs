@@ -66,6 +66,10 @@ pub(super) fn escape_counts(
 }
 
 /// Where the pixels of a grid are: pixel (r, k) starts at z = (x1 + k*x_step) + i(y2 + r*y_step).
+///
+/// The rows walked may be a band of columns of the grid: `width` columns from `col0` on (the
+/// whole grid: `col0 = 0` and its width). Column k of the band is column `col0 + k` of the grid,
+/// with the grid's coordinates bit for bit.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct RowGeometry {
     pub x1: f64,
@@ -73,14 +77,16 @@ pub(super) struct RowGeometry {
     pub y2: f64,
     pub y_step: f64,
     pub width: usize,
+    pub col0: usize,
     pub c: Complex64,
     pub maxiter: i32,
 }
 
 impl RowGeometry {
-    /// The starting z of pixel (r, k): the operations of `Grid::z`.
+    /// The starting z of pixel (r, k) of the band: the operations of `Grid::z` for grid column
+    /// `col0 + k`.
     fn z(&self, r: usize, k: usize) -> Complex64 {
-        Complex64::new(self.x1 + k as f64 * self.x_step, self.y2 + r as f64 * self.y_step)
+        Complex64::new(self.x1 + (self.col0 + k) as f64 * self.x_step, self.y2 + r as f64 * self.y_step)
     }
 }
 
@@ -97,8 +103,8 @@ pub(super) struct PixelGroups<'g> {
     zi: f64,
 }
 
-/// `count` pixels of one row: output index `at`, columns `col..col + count`, start z imaginary
-/// part `zi` (the real parts are the kernel's, as `x1 + k*x_step`).
+/// `count` pixels of one row: output index `at`, grid columns `col..col + count`, start z
+/// imaginary part `zi` (the real parts are the kernel's, as `x1 + k*x_step`).
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(super) struct PixelGroup {
     pub at: usize,
@@ -125,7 +131,7 @@ impl Iterator for PixelGroups<'_> {
         }
         let width = self.g.width;
         let count = (width - self.col).min(self.lanes);
-        let group = PixelGroup { at: self.row * width + self.col, col: self.col, count, zi: self.zi };
+        let group = PixelGroup { at: self.row * width + self.col, col: self.g.col0 + self.col, count, zi: self.zi };
         self.col += count;
         if self.col == width {
             (self.row, self.col) = (self.row + 1, 0);

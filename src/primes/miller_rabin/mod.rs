@@ -13,6 +13,7 @@
 mod bpsw;
 mod montgomery;
 
+use crate::progress::{self, Progress};
 use crate::{pool, Error};
 use montgomery::Montgomery;
 
@@ -179,9 +180,11 @@ fn sinclair_bases(m: &Montgomery, d: u64, s: u32) -> bool {
 const BATCH_PARALLEL_MIN: usize = 1024;
 /// Numbers per parallel task.
 const BATCH_CHUNK: usize = 512;
+/// Inputs from which a call with a progress callback reports: about a millisecond.
+const BATCH_REPORT_MIN: usize = 2048;
 
 /// See [`super::is_prime_batch`].
-pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Error> {
+pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool], progress: Option<&mut Progress<'_>>) -> Result<(), Error> {
     if numbers.len() != out.len() {
         return Err(Error::InvalidSize(format!(
             "numbers has {} elements but out has {}",
@@ -194,15 +197,23 @@ pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Er
             *o = is_prime(n);
         }
     };
-    if numbers.len() < BATCH_PARALLEL_MIN {
-        serial(numbers, out);
-        return Ok(());
-    }
-    pool::install(|threads| {
-        pool::for_each_chunk_mut(threads, out, BATCH_CHUNK, |k, out| {
-            let start = k * BATCH_CHUNK;
-            serial(&numbers[start..start + out.len()], out);
-        })
+    let long = numbers.len() >= BATCH_REPORT_MIN;
+    progress::track(progress, long, numbers.len() as u64, |meter| {
+        if numbers.len() < BATCH_PARALLEL_MIN {
+            serial(numbers, out);
+            return Ok(());
+        }
+        pool::install(|threads| {
+            pool::for_each_chunk_mut(threads, out, BATCH_CHUNK, |k, out| {
+                if meter.cancelled() {
+                    return;
+                }
+                let start = k * BATCH_CHUNK;
+                serial(&numbers[start..start + out.len()], out);
+                meter.add(out.len() as u64);
+            })
+        })?;
+        meter.check()
     })
 }
 
