@@ -416,6 +416,11 @@ hpk_status hpk_primes_in_range(uint64_t lo,
  * work is complete is ignored and the call returns HPK_OK. The handler must not unwind or
  * longjmp through the library.
  *
+ * While the handler runs, the thread has no handler: calls it makes into the library run
+ * without reports (so the handler is never re-entered), and afterwards the thread's handler is
+ * the one before, unless the handler itself called hpk_set_progress_handler (that setting then
+ * stays, and applies from the thread's next call).
+ *
  * Returns HPK_OK: every input is valid.
  */
 hpk_status hpk_set_progress_handler(hpk_progress_fn fn,

@@ -382,3 +382,47 @@ fn one_thread_setting_still_reports_on_the_calling_thread_and_cancels() {
     assert!(grid.iter().zip(&fresh).all(|(a, b)| a.to_bits() == b.to_bits()));
     assert_eq!(unsafe { (hpk().set_num_threads)(0) }, HPK_OK);
 }
+
+thread_local! {
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static NESTED: std::cell::RefCell<Vec<(u32, HpkStatus, u64)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A handler that calls the library (a long count) and, at its second report, removes itself.
+unsafe extern "C" fn reentrant(_: *mut c_void, _: u64, _: u64) -> i32 {
+    let depth = DEPTH.with(|d| {
+        d.set(d.get() + 1);
+        d.get()
+    });
+    let mut count = 0;
+    let status = unsafe { (hpk().count_primes)(0, 200_000_000, &mut count) };
+    let calls = NESTED.with(|n| {
+        n.borrow_mut().push((depth, status, count));
+        n.borrow().len()
+    });
+    if calls == 2 {
+        assert_eq!(unsafe { (hpk().set_progress_handler)(None, null_mut(), 0) }, HPK_OK);
+    }
+    DEPTH.with(|d| d.set(d.get() - 1));
+    0
+}
+
+#[test]
+fn a_handler_may_call_the_library_and_is_never_reentered() {
+    let _s = serial();
+    std::thread::spawn(|| {
+        assert_eq!(unsafe { (hpk().set_progress_handler)(Some(reentrant), null_mut(), 5) }, HPK_OK);
+        let mut count = 0;
+        assert_eq!(unsafe { (hpk().count_primes)(0, 10_000_000_000, &mut count) }, HPK_OK);
+        assert_eq!(count, 455_052_511);
+        let nested = NESTED.with(|n| n.borrow().clone());
+        assert!(nested.len() >= 2, "{nested:?}");
+        assert!(nested.iter().all(|&(depth, status, count)| depth == 1 && status == HPK_OK && count == 11_078_937), "{nested:?}");
+        // The handler removed itself during the call: the next call has none.
+        let before = nested.len();
+        assert_eq!(unsafe { (hpk().count_primes)(0, 3_000_000_000, &mut count) }, HPK_OK);
+        assert_eq!(NESTED.with(|n| n.borrow().len()), before);
+    })
+    .join()
+    .unwrap();
+}

@@ -22,6 +22,9 @@ struct Handler {
 
 thread_local! {
     static HANDLER: Cell<Option<Handler>> = const { Cell::new(None) };
+    /// Incremented by every hpk_set_progress_handler on the thread: tells a call whether its
+    /// handler set one while it ran.
+    static GENERATION: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Set the progress handler of the calling thread: every later call made on this thread to a
@@ -46,6 +49,11 @@ thread_local! {
 /// work is complete is ignored and the call returns HPK_OK. The handler must not unwind or
 /// longjmp through the library.
 ///
+/// While the handler runs, the thread has no handler: calls it makes into the library run
+/// without reports (so the handler is never re-entered), and afterwards the thread's handler is
+/// the one before, unless the handler itself called hpk_set_progress_handler (that setting then
+/// stays, and applies from the thread's next call).
+///
 /// Returns HPK_OK: every input is valid.
 #[no_mangle]
 pub extern "C" fn hpk_set_progress_handler(r#fn: hpk_progress_fn, user_data: *mut c_void, interval_ms: u32) -> hpk_status {
@@ -53,6 +61,7 @@ pub extern "C" fn hpk_set_progress_handler(r#fn: hpk_progress_fn, user_data: *mu
         let handler = r#fn.map(|f| Handler { f, user_data, interval: Duration::from_millis(u64::from(interval_ms)) });
         // Unavailable only while the thread's locals are destroyed, when no call can follow.
         let _ = HANDLER.try_with(|h| h.set(handler));
+        let _ = GENERATION.try_with(|g| g.set(g.get().wrapping_add(1)));
         HPK_OK
     })
 }
@@ -64,9 +73,17 @@ pub(crate) fn with_progress<R>(f: impl FnOnce(Option<&mut Progress<'_>>) -> R) -
         None => f(None),
         Some(h) => {
             let mut report = |done: u64, total: u64| {
+                // No handler while it runs (see hpk_set_progress_handler): nested calls don't
+                // report, and the handler is never re-entered.
+                let generation = GENERATION.try_with(Cell::get).unwrap_or(0);
+                let saved = HANDLER.try_with(|c| c.replace(None)).ok().flatten();
                 // SAFETY: the caller of hpk_set_progress_handler promised a function of this
                 // prototype; it runs on the thread that set it, with the data it gave.
-                unsafe { (h.f)(h.user_data, done, total) != 0 }
+                let cancel = unsafe { (h.f)(h.user_data, done, total) != 0 };
+                if GENERATION.try_with(Cell::get).unwrap_or(0) == generation {
+                    let _ = HANDLER.try_with(|c| c.set(saved));
+                }
+                cancel
             };
             let mut progress = Progress::new(&mut report, h.interval);
             f(Some(&mut progress))
