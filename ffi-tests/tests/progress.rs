@@ -155,9 +155,14 @@ fn every_reporting_function_cancels_promptly_leaving_outputs_as_documented() {
         });
         assert!(primes.iter().all(|&p| p == 0xC0FFEE));
         assert_eq!(written, 0xABCD);
-        // The size query is cancellable too.
-        cancelled("primes_in_range size query", 20, || {
-            (lib.primes_in_range)(0, 100_000_000_000, std::ptr::null_mut(), 0, &mut written)
+        // The size query is cancellable too, answered from pi(x) ([0, 10^13): seconds) or by the
+        // sieve (near 2^64).
+        cancelled("primes_in_range size query by pi", 20, || {
+            (lib.primes_in_range)(0, 10_000_000_000_000, std::ptr::null_mut(), 0, &mut written)
+        });
+        assert_eq!(written, 0xABCD);
+        cancelled("primes_in_range size query by the sieve", 20, || {
+            (lib.primes_in_range)(u64::MAX - 100_000_000_000, u64::MAX, std::ptr::null_mut(), 0, &mut written)
         });
         assert_eq!(written, 0xABCD);
 
@@ -199,6 +204,30 @@ fn bump(rows: usize, cols: usize) -> Vec<f64> {
 fn run_steps(grid: &mut [f64], rows: usize, cols: usize, boundary: HpkBoundary, steps: u64) -> HpkStatus {
     let mut scratch = vec![0.0; grid.len()];
     unsafe { (hpk().diffusion_run)(grid.as_mut_ptr(), scratch.as_mut_ptr(), rows, cols, 1.0, 0.1, boundary, steps) }
+}
+
+/// The issue's `primes(0, 10**11)`: the size query answers at once (pi(x), not a sieve of 10^11
+/// numbers), with or without a handler.
+#[test]
+fn a_wide_size_query_is_fast_and_exact() {
+    let _s = serial();
+    for handler in [false, true] {
+        let log = Log::new(0);
+        let h = handler.then(|| Handler::set(&log, 10));
+        let mut written = 0usize;
+        let start = Instant::now();
+        let status = unsafe { (hpk().primes_in_range)(0, 100_000_000_000, std::ptr::null_mut(), 0, &mut written) };
+        let took = start.elapsed();
+        drop(h);
+        assert_eq!((status, written), (HPK_ERR_BUFFER_TOO_SMALL, 4_118_054_813));
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        check_reports(&log.reports(), Some(100_000_000_000));
+    }
+    // A buffer that may be large enough is sieved and filled as before.
+    let mut primes = vec![0u64; 80_000];
+    let mut written = 0usize;
+    assert_eq!(unsafe { (hpk().primes_in_range)(0, 1_000_000, primes.as_mut_ptr(), primes.len(), &mut written) }, HPK_OK);
+    assert_eq!((written, primes[written - 1]), (78_498, 999_983));
 }
 
 #[test]
