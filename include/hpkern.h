@@ -422,7 +422,8 @@ hpk_status hpk_primes_in_range(uint64_t lo,
  * While the handler runs, the thread has no handler: calls it makes into the library run
  * without reports (so the handler is never re-entered), and afterwards the thread's handler is
  * the one before, unless the handler itself called hpk_set_progress_handler (that setting then
- * stays, and applies from the thread's next call).
+ * stays, and applies from the thread's next call). Such nested calls share the library's threads
+ * with the call in progress and may wait for them: keep the handler short.
  *
  * Returns HPK_OK: every input is valid.
  */
