@@ -407,12 +407,15 @@ hpk_status hpk_primes_in_range(uint64_t lo,
  * The handler is per thread: a handler set on one thread never fires for calls made on another.
  * It is only ever called on the thread that made the call, never on a pool worker, and never
  * twice at once: it needs no locking and may hold Python's GIL. `done` never decreases within a
- * call, `done <= total`, and `total` is fixed for the call. Calls whose work is too small to
- * last about a millisecond may end without any report; a call gives no report after it
+ * call, `done <= total`, and `total` is fixed for the call. The first report comes one interval
+ * after the call starts, so a call that ends sooner gives none (calls with less than about a
+ * millisecond of work do not set up reporting at all); there is no report after a call
  * returns, and no final report on success (the caller knows it is done).
  *
- * Returning nonzero cancels the call: the library's threads stop within a few milliseconds
- * and the call returns HPK_ERR_CANCELLED (hpk_last_error_message says it was cancelled). If the
+ * Returning nonzero cancels the call: every thread working on it stops at its next work item
+ * (usually within a millisecond; the largest items, a sieve segment near 2^64 or a Julia item
+ * at maxiter 10^6, take some tens of milliseconds) and the call returns HPK_ERR_CANCELLED
+ * (hpk_last_error_message says it was cancelled). If the
  * work stopped at a different `done` than the report that cancelled it, one last report gives
  * that `done` (its return value is ignored): the last report is what the outputs hold. What
  * outputs hold after a cancel is documented per function. A request that arrives after the
