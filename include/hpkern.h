@@ -375,12 +375,15 @@ hpk_status hpk_count_primes(uint64_t lo,
  * `primes`; HPK_ERR_OUT_OF_MEMORY if the sieve's buffers cannot be allocated; HPK_ERR_CANCELLED
  * if the progress handler asked to stop (`primes` and `*written` are then untouched).
  *
- * The size query counts the whole range: it takes as long as the count (hpk_count_primes) and
- * can be cancelled the same way.
+ * Size queries: when `capacity` is certainly too small (below a proven lower bound of the
+ * count) and `hi <= 2^44`, the exact count comes from pi(hi - 1) - pi(lo - 1), computed without
+ * sieving (Lucy's method, O(hi^(3/4))) if that is much cheaper than sieving the range: [0, 10^11)
+ * takes about 0.2 s, [0, 10^12) about 1 s. Otherwise the range is sieved, as long as
+ * hpk_count_primes takes. Either way the query can be cancelled.
  *
  * Progress (hpk_set_progress_handler), when `hi - lo` is 2^24 or more: `done` and `total` count
- * the numbers of [lo, hi) sieved while counting (`total = hi - lo`); the primes are counted
- * before anything is written. A cancel is honoured while counting; the writing that follows a
+ * the numbers of [lo, hi) sieved while counting (`total = hi - lo`; `done` stays 0 while the
+ * count comes from pi as above); the primes are counted before anything is written. A cancel is honoured while counting; the writing that follows a
  * complete count (from the sieve's kept bits, a small part of the time) runs to its end and the
  * call returns HPK_OK.
  *
@@ -404,17 +407,26 @@ hpk_status hpk_primes_in_range(uint64_t lo,
  * The handler is per thread: a handler set on one thread never fires for calls made on another.
  * It is only ever called on the thread that made the call, never on a pool worker, and never
  * twice at once: it needs no locking and may hold Python's GIL. `done` never decreases within a
- * call, `done <= total`, and `total` is fixed for the call. Calls whose work is too small to
- * last about a millisecond may end without any report; a call gives no report after it
+ * call, `done <= total`, and `total` is fixed for the call. The first report comes one interval
+ * after the call starts, so a call that ends sooner gives none (calls with less than about a
+ * millisecond of work do not set up reporting at all); there is no report after a call
  * returns, and no final report on success (the caller knows it is done).
  *
- * Returning nonzero cancels the call: the library's threads stop within a few milliseconds
- * and the call returns HPK_ERR_CANCELLED (hpk_last_error_message says it was cancelled). If the
+ * Returning nonzero cancels the call: every thread working on it stops at its next work item
+ * (usually within a millisecond; the largest items, a sieve segment near 2^64 or a Julia item
+ * at maxiter 10^6, take some tens of milliseconds) and the call returns HPK_ERR_CANCELLED
+ * (hpk_last_error_message says it was cancelled). If the
  * work stopped at a different `done` than the report that cancelled it, one last report gives
  * that `done` (its return value is ignored): the last report is what the outputs hold. What
  * outputs hold after a cancel is documented per function. A request that arrives after the
  * work is complete is ignored and the call returns HPK_OK. The handler must not unwind or
  * longjmp through the library.
+ *
+ * While the handler runs, the thread has no handler: calls it makes into the library run
+ * without reports (so the handler is never re-entered), and afterwards the thread's handler is
+ * the one before, unless the handler itself called hpk_set_progress_handler (that setting then
+ * stays, and applies from the thread's next call). Such nested calls share the library's threads
+ * with the call in progress and may wait for them: keep the handler short.
  *
  * Returns HPK_OK: every input is valid.
  */

@@ -74,6 +74,12 @@ impl Meter {
         Meter { active: true, done: AtomicU64::new(0), cancel: AtomicBool::new(false) }
     }
 
+    /// An active meter already cancelled: kernels given it must stop at their first check.
+    #[cfg(test)]
+    pub(crate) fn cancelled_for_tests() -> Meter {
+        Meter { active: true, done: AtomicU64::new(0), cancel: AtomicBool::new(true) }
+    }
+
     /// Whether anyone reads this meter: kernels may skip work that only serves reports.
     #[inline]
     pub fn is_active(&self) -> bool {

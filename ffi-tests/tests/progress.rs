@@ -155,9 +155,14 @@ fn every_reporting_function_cancels_promptly_leaving_outputs_as_documented() {
         });
         assert!(primes.iter().all(|&p| p == 0xC0FFEE));
         assert_eq!(written, 0xABCD);
-        // The size query is cancellable too.
-        cancelled("primes_in_range size query", 20, || {
-            (lib.primes_in_range)(0, 100_000_000_000, std::ptr::null_mut(), 0, &mut written)
+        // The size query is cancellable too, answered from pi(x) ([0, 10^13): seconds) or by the
+        // sieve (near 2^64).
+        cancelled("primes_in_range size query by pi", 20, || {
+            (lib.primes_in_range)(0, 10_000_000_000_000, std::ptr::null_mut(), 0, &mut written)
+        });
+        assert_eq!(written, 0xABCD);
+        cancelled("primes_in_range size query by the sieve", 20, || {
+            (lib.primes_in_range)(u64::MAX - 100_000_000_000, u64::MAX, std::ptr::null_mut(), 0, &mut written)
         });
         assert_eq!(written, 0xABCD);
 
@@ -199,6 +204,30 @@ fn bump(rows: usize, cols: usize) -> Vec<f64> {
 fn run_steps(grid: &mut [f64], rows: usize, cols: usize, boundary: HpkBoundary, steps: u64) -> HpkStatus {
     let mut scratch = vec![0.0; grid.len()];
     unsafe { (hpk().diffusion_run)(grid.as_mut_ptr(), scratch.as_mut_ptr(), rows, cols, 1.0, 0.1, boundary, steps) }
+}
+
+/// The issue's `primes(0, 10**11)`: the size query answers at once (pi(x), not a sieve of 10^11
+/// numbers), with or without a handler.
+#[test]
+fn a_wide_size_query_is_fast_and_exact() {
+    let _s = serial();
+    for handler in [false, true] {
+        let log = Log::new(0);
+        let h = handler.then(|| Handler::set(&log, 10));
+        let mut written = 0usize;
+        let start = Instant::now();
+        let status = unsafe { (hpk().primes_in_range)(0, 100_000_000_000, std::ptr::null_mut(), 0, &mut written) };
+        let took = start.elapsed();
+        drop(h);
+        assert_eq!((status, written), (HPK_ERR_BUFFER_TOO_SMALL, 4_118_054_813));
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        check_reports(&log.reports(), Some(100_000_000_000));
+    }
+    // A buffer that may be large enough is sieved and filled as before.
+    let mut primes = vec![0u64; 80_000];
+    let mut written = 0usize;
+    assert_eq!(unsafe { (hpk().primes_in_range)(0, 1_000_000, primes.as_mut_ptr(), primes.len(), &mut written) }, HPK_OK);
+    assert_eq!((written, primes[written - 1]), (78_498, 999_983));
 }
 
 #[test]
@@ -381,4 +410,84 @@ fn one_thread_setting_still_reports_on_the_calling_thread_and_cancels() {
     assert_eq!(run_steps(&mut fresh, 256, 256, HPK_BOUNDARY_FIXED, done), HPK_OK);
     assert!(grid.iter().zip(&fresh).all(|(a, b)| a.to_bits() == b.to_bits()));
     assert_eq!(unsafe { (hpk().set_num_threads)(0) }, HPK_OK);
+}
+
+thread_local! {
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static NESTED: std::cell::RefCell<Vec<(u32, HpkStatus, u64)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A handler that calls the library (a long count) and, at its first report, removes itself.
+/// (The nested call may wait for the outer call's workers: at most one report is certain.)
+unsafe extern "C" fn reentrant(_: *mut c_void, _: u64, _: u64) -> i32 {
+    let depth = DEPTH.with(|d| {
+        d.set(d.get() + 1);
+        d.get()
+    });
+    let mut count = 0;
+    let status = unsafe { (hpk().count_primes)(0, 200_000_000, &mut count) };
+    let calls = NESTED.with(|n| {
+        n.borrow_mut().push((depth, status, count));
+        n.borrow().len()
+    });
+    if calls == 1 {
+        assert_eq!(unsafe { (hpk().set_progress_handler)(None, null_mut(), 0) }, HPK_OK);
+    }
+    DEPTH.with(|d| d.set(d.get() - 1));
+    0
+}
+
+#[test]
+fn a_handler_may_call_the_library_and_is_never_reentered() {
+    let _s = serial();
+    std::thread::spawn(|| {
+        assert_eq!(unsafe { (hpk().set_progress_handler)(Some(reentrant), null_mut(), 5) }, HPK_OK);
+        let mut count = 0;
+        assert_eq!(unsafe { (hpk().count_primes)(0, 10_000_000_000, &mut count) }, HPK_OK);
+        assert_eq!(count, 455_052_511);
+        let nested = NESTED.with(|n| n.borrow().clone());
+        assert!(!nested.is_empty(), "{nested:?}");
+        assert!(nested.iter().all(|&(depth, status, count)| depth == 1 && status == HPK_OK && count == 11_078_937), "{nested:?}");
+        // The handler removed itself during the call: the next call has none.
+        let before = nested.len();
+        assert_eq!(unsafe { (hpk().count_primes)(0, 3_000_000_000, &mut count) }, HPK_OK);
+        assert_eq!(NESTED.with(|n| n.borrow().len()), before);
+    })
+    .join()
+    .unwrap();
+}
+
+/// Calls with a handler from inside the host's own rayon pool (nested parallelism): each host
+/// worker's handler sees only its own calls, on its own thread, and cancels work as usual.
+#[test]
+fn handlers_on_host_rayon_workers() {
+    let _s = serial();
+    let host = rayon::ThreadPoolBuilder::new().num_threads(3).build().expect("host pool");
+    let results: Vec<(HpkStatus, u64, bool)> = host.install(|| {
+        use rayon::prelude::*;
+        (0..6u64)
+            .into_par_iter()
+            .map(|i| {
+                let cancel = i % 2 == 1;
+                let log = Log::new(usize::from(cancel));
+                let mut count = 0;
+                let status;
+                {
+                    let _h = Handler::set(&log, 5);
+                    status = unsafe { (hpk().count_primes)(0, 2_000_000_000 + i, &mut count) };
+                }
+                let me = std::thread::current().id();
+                let own = log.reports().iter().all(|r| r.thread == me && r.total == 2_000_000_000 + i);
+                (status, count, own && (!cancel || !log.reports().is_empty()))
+            })
+            .collect()
+    });
+    for (i, &(status, count, own)) in results.iter().enumerate() {
+        assert!(own, "call {i}: a report on another thread or of another call");
+        if i % 2 == 1 {
+            assert_eq!(status, HPK_ERR_CANCELLED, "call {i}");
+        } else {
+            assert_eq!((status, count), (HPK_OK, 98_222_287), "call {i}");
+        }
+    }
 }

@@ -17,6 +17,7 @@
 
 mod divisibility;
 mod miller_rabin;
+mod pi;
 mod presieve;
 mod range;
 mod search;
@@ -114,7 +115,10 @@ pub fn count_primes_with_progress(lo: u64, hi: u64, progress: Option<&mut Progre
 /// Writes the primes p with lo <= p < hi, ascending, to the front of `out` and returns how many;
 /// the rest of `out` is left untouched.
 ///
-/// The count must be known before anything is written. The range is sieved once into a bitmap
+/// The count must be known before anything is written. When `out` is certainly too short (below
+/// a proven lower bound of the count, e.g. empty: a size query) and the range is wide, the
+/// count comes from pi(hi - 1) - pi(lo - 1) without sieving (`pi`, for hi <= 2^44). Else the
+/// range is sieved once into a bitmap
 /// (one byte per 30 numbers, at most about a fifth of the bytes of the primes it holds) when that
 /// takes at most half of `out`'s bytes; otherwise, or if the bitmap cannot be allocated, the
 /// primes are counted first and sieved again to be written.
@@ -127,7 +131,8 @@ pub fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize, Error
 }
 
 /// [`primes_in_range`], reporting to `progress` from 2^24 numbers on: `done` and `total` count
-/// the numbers of [lo, hi) sieved while counting (`total = hi - lo`). A cancel is only honoured
+/// the numbers of [lo, hi) sieved while counting (`total = hi - lo`; 0 while a size query is
+/// answered from pi(x), see `pi`). A cancel is only honoured
 /// while counting, before anything is written: after [`Error::Cancelled`], `out` is untouched.
 /// The writing that follows a complete count (from the kept sieve bits, a fraction of the time)
 /// always runs to its end.

@@ -4,6 +4,7 @@
 //! Each worker owns a [`Scratch`] (allocated up front, so an impossible request fails before any
 //! output is written) and claims chunks in order from an atomic counter.
 
+use super::pi;
 use super::sieve::{for_each_survivor, Scratch, Sieve, MAX_CHUNK, SEG_BYTES};
 use super::trial::isqrt;
 use crate::error::try_vec;
@@ -242,9 +243,38 @@ pub(super) fn primes_in_range(lo: u64, hi: u64, out: &mut [u64], progress: Optio
     progress::track(progress, hi - lo >= REPORT_MIN_NUMBERS, hi - lo, |meter| primes_in_range_metered(lo, hi, out, meter))
 }
 
+/// A lower bound of the number of primes in [lo, hi) (lo < hi), from pi(x) >= x / ln x for
+/// x >= 17 and pi(x) < 1.25506 x / ln x for x > 1 (Rosser and Schoenfeld 1962), less a margin
+/// for rounding; may be 0 (or negative before the clamp) for short ranges.
+fn count_lower_bound(lo: u64, hi: u64) -> u64 {
+    let lower = |x: u64| if x < 17 { 0.0 } else { x as f64 / (x as f64).ln() };
+    let upper = |x: u64| if x < 2 { 0.0 } else { 1.25506 * x as f64 / (x as f64).ln() };
+    let bound = (lower(hi - 1) - upper(lo.saturating_sub(1))) * (1.0 - 1e-9) - 1.0;
+    bound.max(0.0) as u64
+}
+
+/// The exact number of primes in [lo, hi) by [`pi::prime_pi`] when `capacity` is certainly too
+/// small for them and that is much cheaper than counting by the sieve (a size query over a wide
+/// range, such as [0, 10^11)); `None` when the sieve should count.
+fn quick_requirement(lo: u64, hi: u64, capacity: usize, meter: &Meter) -> Result<Option<u64>, Error> {
+    if hi - 1 > pi::MAX_X || capacity as u64 >= count_lower_bound(lo, hi) {
+        return Ok(None);
+    }
+    let sieve_ns = choose_bound(hi, hi - lo, 1).1;
+    let pi_ns = pi::estimate_ns(hi - 1) + pi::estimate_ns(lo.saturating_sub(1));
+    // The sieve runs on every thread, pi on one: ask for a wide margin.
+    if 8.0 * pi_ns > sieve_ns {
+        return Ok(None);
+    }
+    Ok(Some(pi::prime_pi(hi - 1, meter)? - pi::prime_pi(lo.saturating_sub(1), meter)?))
+}
+
 /// [`primes_in_range`]: cancellable while counting, which comes before anything is written;
 /// the writing (a fraction of the time, from the kept bitmap) always runs to its end.
 fn primes_in_range_metered(lo: u64, hi: u64, out: &mut [u64], meter: &Meter) -> Result<usize, Error> {
+    if let Some(required) = quick_requirement(lo, hi, out.len(), meter)? {
+        return Err(Error::BufferTooSmall { required: usize::try_from(required).unwrap_or(usize::MAX) });
+    }
     let head = wheel_primes(lo, hi).count(); // the primes 2, 3, 5, written first
     run(lo, hi, move |plan, scratch| {
         // The total must be known before anything is written. Keep the sieved bits (1 byte per
@@ -325,5 +355,40 @@ mod tests {
         assert!(bound < 1 << 16 && cost < SERIAL_COST_NS, "bound {bound}, cost {cost}");
         assert!(choose_bound(u64::MAX, 1_000_000_000, 16).0 <= MAX_BOUND);
         assert_eq!(choose_bound(1 << 50, 1 << 31, 16).0, (1 << 25) - 1, "full sieve of a large range below 2^50");
+    }
+
+    #[test]
+    fn wide_size_queries_are_answered_by_pi_and_agree_with_the_sieve() {
+        let off = Meter::off();
+        for (lo, hi) in [(0, 1_000_000_000u64), (0, 123_456_789), (100_000_000, 900_000_000), (7, 400_000_001)] {
+            let quick = quick_requirement(lo, hi, 0, off).unwrap();
+            assert_eq!(quick, Some(count_primes(lo, hi, None).unwrap()), "[{lo}, {hi})");
+            assert!(count_lower_bound(lo, hi) <= quick.unwrap());
+            // The public answer is the same, and a buffer that may be large enough is sieved.
+            assert_eq!(primes_in_range(lo, hi, &mut [], None), Err(Error::BufferTooSmall { required: quick.unwrap() as usize }));
+            assert_eq!(quick_requirement(lo, hi, quick.unwrap() as usize, off).unwrap(), None);
+        }
+        // pi(10^11) = 4118054813, without sieving 10^11 numbers.
+        let started = std::time::Instant::now();
+        assert_eq!(primes_in_range(0, 100_000_000_001, &mut [], None), Err(Error::BufferTooSmall { required: 4_118_054_813 }));
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        // Narrow or high ranges go to the sieve.
+        assert_eq!(quick_requirement(1 << 40, (1 << 40) + 1_000_000, 0, off).unwrap(), None);
+        assert_eq!(quick_requirement(u64::MAX - 1_000_000_000, u64::MAX, 0, off).unwrap(), None);
+        assert_eq!(quick_requirement(0, 1000, 0, off).unwrap(), None);
+        assert_eq!(quick_requirement(0, 1 << 30, 0, &Meter::cancelled_for_tests()), Err(Error::Cancelled));
+    }
+
+    #[test]
+    fn the_lower_bound_holds() {
+        let mut rng = 0x1234_5678_9abc_def1u64;
+        for _ in 0..200 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let lo = rng % 50_000_000;
+            let hi = lo + 1 + (rng >> 20) % 50_000_000;
+            assert!(count_lower_bound(lo, hi) <= count_primes(lo, hi, None).unwrap(), "[{lo}, {hi})");
+        }
     }
 }
