@@ -234,9 +234,10 @@ hpk_status hpk_julia_calculate_z(const struct hpk_complex *zs,
  * handler asked to stop.
  *
  * Progress (hpk_set_progress_handler), when `width * height * maxiter` is 2^22 or more: `done`
- * and `total` count pixels (`total = width * height`), a row at a time. After
- * HPK_ERR_CANCELLED, `output` may be partly written: whole rows holding their right counts, the
- * other rows untouched.
+ * and `total` count pixels (`total = width * height`), a row at a time (in bands of columns when
+ * one row is more than about a millisecond of work). After HPK_ERR_CANCELLED, `output` may be
+ * partly written: each pixel holds its right count or is untouched (whole rows, except when rows
+ * go in bands).
  *
  * # Safety
  * `output` must point to `width * height` writable int32 values.
@@ -297,9 +298,9 @@ hpk_status hpk_smallest_factor_in_range(uint64_t n,
  * worker threads cannot start; HPK_ERR_CANCELLED if the progress handler asked to stop
  * (`*is_prime` is then untouched).
  *
- * Progress (hpk_set_progress_handler), when sqrt(n) is 2^25 or more: `done` and `total` count
- * the candidate values of [3, sqrt(n)] (divisors tried, those the wheel skips included); a
- * factor found ends the call before `done` reaches `total`.
+ * Progress (hpk_set_progress_handler), when [3, sqrt(n)] holds 2^25 candidate values or more
+ * (n above about 2^50): `done` and `total` count those values (divisors tried, those the wheel
+ * skips included); a factor found ends the call before `done` reaches `total`.
  *
  * # Safety
  * `is_prime` must point to a writable bool.

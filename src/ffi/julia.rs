@@ -82,9 +82,10 @@ pub unsafe extern "C" fn hpk_julia_calculate_z(
 /// handler asked to stop.
 ///
 /// Progress (hpk_set_progress_handler), when `width * height * maxiter` is 2^22 or more: `done`
-/// and `total` count pixels (`total = width * height`), a row at a time. After
-/// HPK_ERR_CANCELLED, `output` may be partly written: whole rows holding their right counts, the
-/// other rows untouched.
+/// and `total` count pixels (`total = width * height`), a row at a time (in bands of columns when
+/// one row is more than about a millisecond of work). After HPK_ERR_CANCELLED, `output` may be
+/// partly written: each pixel holds its right count or is untouched (whole rows, except when rows
+/// go in bands).
 ///
 /// # Safety
 /// `output` must point to `width * height` writable int32 values.

@@ -44,9 +44,9 @@ pub unsafe extern "C" fn hpk_smallest_factor_in_range(n: u64, from: u64, to: u64
 /// worker threads cannot start; HPK_ERR_CANCELLED if the progress handler asked to stop
 /// (`*is_prime` is then untouched).
 ///
-/// Progress (hpk_set_progress_handler), when sqrt(n) is 2^25 or more: `done` and `total` count
-/// the candidate values of [3, sqrt(n)] (divisors tried, those the wheel skips included); a
-/// factor found ends the call before `done` reaches `total`.
+/// Progress (hpk_set_progress_handler), when [3, sqrt(n)] holds 2^25 candidate values or more
+/// (n above about 2^50): `done` and `total` count those values (divisors tried, those the wheel
+/// skips included); a factor found ends the call before `done` reaches `total`.
 ///
 /// # Safety
 /// `is_prime` must point to a writable bool.

@@ -63,8 +63,8 @@ pub fn check_prime(n: u64) -> Result<bool, Error> {
     trial::check_prime(n, None)
 }
 
-/// [`check_prime`], reporting to `progress` when sqrt(n) is 2^25 or more: `done` and `total`
-/// count the candidate values of [3, sqrt(n)] (divisors tried, those the wheel skips included);
+/// [`check_prime`], reporting to `progress` when [3, sqrt(n)] holds 2^25 candidate values or
+/// more: `done` and `total` count those values (divisors tried, those the wheel skips included);
 /// a factor found ends the call before `done` reaches `total`.
 pub fn check_prime_with_progress(n: u64, progress: Option<&mut Progress<'_>>) -> Result<bool, Error> {
     trial::check_prime(n, progress)

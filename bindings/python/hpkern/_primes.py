@@ -31,11 +31,11 @@ def check_prime(n: int, *, progress: Progress = None) -> bool:
     progress: None (the default: no reports; Ctrl-C still stops a long call on the main
         thread, raising KeyboardInterrupt), True (a progress bar on stderr: tqdm if installed,
         else a one-line bar) or a callable ``(done, total) -> bool`` called on this thread
-        about every 0.1 s, True to cancel (candidate divisors of [3, isqrt(n)]; reported when isqrt(n) is 2**25 or more).
+        about every 0.1 s, True to cancel (candidate divisors of [3, isqrt(n)]; reported when that is 2**25 values or more).
     """
     n = integer("n", n)
     result = np.zeros(1, dtype=np.bool_)
-    with watched("check_prime", progress, long=math.isqrt(n) >= 2**25) as watch:
+    with watched("check_prime", progress, long=math.isqrt(n) - 2 >= 2**25) as watch:
         call("hpk_check_prime", n, result, watch=watch)
     return bool(result[0])
 
