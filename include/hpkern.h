@@ -254,6 +254,41 @@ hpk_status hpk_julia_grid(double x1,
                           int32_t *output);
 
 /**
+ * Escape counts of a tile of the `width x height` grid of hpk_julia_grid: its rows
+ * `row0 .. row0 + rows` and columns `col0 .. col0 + cols`, into `output` (`rows * cols` int32
+ * values, row-major: element `i*cols + j` is grid pixel (row0 + i, col0 + j)).
+ *
+ * Every pixel's coordinates come from its global indices in the grid (`x1 + k*(x2-x1)/width`
+ * with the global column k), so tiles computed apart (on other machines, in any order) and put
+ * together equal hpk_julia_grid's output bit for bit; hpk_julia_grid is the whole-grid tile.
+ *
+ * Returns HPK_OK; HPK_ERR_NULL_POINTER if `output` is NULL; HPK_ERR_INVALID_SIZE if `width`,
+ * `height`, `rows` or `cols` is 0 or `width*height*4` overflows; HPK_ERR_INVALID_ARGUMENT if the
+ * tile does not lie inside the grid, a coordinate or `c` is not finite, `maxiter < 0`, or
+ * `output` is misaligned; HPK_ERR_CANCELLED if the progress handler asked to stop.
+ *
+ * Progress (hpk_set_progress_handler), when `rows * cols * maxiter` is 2^22 or more: as
+ * hpk_julia_grid, counting the tile's pixels (`total = rows * cols`).
+ *
+ * # Safety
+ * `output` must point to `rows * cols` writable int32 values.
+ */
+hpk_status hpk_julia_tile(double x1,
+                          double x2,
+                          double y1,
+                          double y2,
+                          size_t width,
+                          size_t height,
+                          size_t row0,
+                          size_t col0,
+                          size_t rows,
+                          size_t cols,
+                          double c_re,
+                          double c_im,
+                          int32_t maxiter,
+                          int32_t *output);
+
+/**
  * What went wrong in the most recent call on this thread that returned a status other than
  * HPK_OK, e.g. "d must be finite, got NaN". An empty string if no call on this thread failed.
  *

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Create (once) the repo's Python virtual environment .venv and install what the Python bindings
-# and their tests need: numpy, cffi, pytest, tqdm (progress bars), matplotlib (pictures). Idempotent and quiet: a second run changes nothing.
+# and their tests need: numpy, cffi, pytest, tqdm (progress bars), matplotlib (pictures), dask and
+# distributed (hpkern.dask). Idempotent and quiet: a second run changes nothing.
 # The bindings themselves are used from the source tree (PYTHONPATH=bindings/python), so no
 # editable install is needed. Prints only errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=.venv
-requirements=("numpy>=1.24" "cffi>=1.15" "pytest>=7.0" "tqdm>=4.60" "matplotlib>=3.6")
+requirements=("numpy>=1.24" "cffi>=1.15" "pytest>=7.0" "tqdm>=4.60" "matplotlib>=3.6" "dask[array]>=2024.1" "distributed>=2024.1")
 
 die() { echo "setup-python: $*" >&2; exit 1; }
 

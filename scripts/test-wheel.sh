@@ -42,7 +42,7 @@ check "the wheel has hpkern/py.typed" grep -q 'hpkern/py.typed ' <<<"$contents"
 # 2. Installed into a fresh venv outside the repository; the test suite from there.
 elsewhere=$(mktemp -d "${TMPDIR:-/tmp}/hpkern-wheel-test.XXXXXX")
 trap 'rm -rf "$elsewhere"' EXIT
-fresh_venv "$elsewhere/venv" "$wheel[progress,plot]" "pytest>=7.0" "mypy>=1.8"
+fresh_venv "$elsewhere/venv" "$wheel[progress,plot,dask]" "pytest>=7.0" "mypy>=1.8"
 check "the installed package loads its bundled library" \
     bash -c "cd '$elsewhere' && env -u PYTHONPATH -u HPKERN_LIBRARY '$elsewhere/venv/bin/python' -c \
         'import hpkern, pathlib; p = pathlib.Path(hpkern.library_path()); \

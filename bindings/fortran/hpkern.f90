@@ -109,7 +109,7 @@ module hpkern
    integer(c_int32_t), parameter, public :: HPK_ERR_CANCELLED = 8
 
    ! Raw interfaces: one per export, the header's names and argument order.
-   public :: hpk_diffusion_evolve, hpk_diffusion_run, hpk_julia_calculate_z, hpk_julia_grid, &
+   public :: hpk_diffusion_evolve, hpk_diffusion_run, hpk_julia_calculate_z, hpk_julia_grid, hpk_julia_tile, &
              hpk_last_error_message, hpk_smallest_factor_in_range, hpk_check_prime, hpk_is_prime, &
              hpk_is_prime_batch, hpk_count_primes, hpk_primes_in_range, hpk_set_progress_handler, &
              hpk_status_message, hpk_set_num_threads, hpk_get_num_threads, hpk_version, hpk_abi_version, &
@@ -165,6 +165,21 @@ module hpkern
          integer(c_int32_t), intent(inout), optional :: output(*)
          integer(c_int32_t) :: status
       end function hpk_julia_grid
+
+      !> Escape counts of a tile of the `width x height` grid of hpk_julia_grid: its rows
+      !> `row0 .. row0 + rows` and columns `col0 .. col0 + cols`, into `output` (`rows * cols` int32
+      !> values, row-major: element `i*cols + j` is grid pixel (row0 + i, col0 + j)).
+      function hpk_julia_tile(x1, x2, y1, y2, width, height, row0, col0, rows, cols, c_re, c_im, maxiter, &
+         output) result(status) &
+         bind(C, name="hpk_julia_tile")
+         import :: c_double, c_int32_t, c_size_t
+         real(c_double), value :: x1, x2, y1, y2
+         integer(c_size_t), value :: width, height, row0, col0, rows, cols
+         real(c_double), value :: c_re, c_im
+         integer(c_int32_t), value :: maxiter
+         integer(c_int32_t), intent(inout), optional :: output(*)
+         integer(c_int32_t) :: status
+      end function hpk_julia_tile
 
       !> What went wrong in the most recent call on this thread that returned a status other than
       !> HPK_OK, e.g. "d must be finite, got NaN". An empty string if no call on this thread failed.

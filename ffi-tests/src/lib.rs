@@ -75,6 +75,9 @@ pub type DiffusionRun =
 pub type JuliaCalculateZ =
     unsafe extern "C" fn(*const HpkComplex, *const HpkComplex, usize, i32, *mut i32) -> HpkStatus;
 pub type JuliaGrid = unsafe extern "C" fn(f64, f64, f64, f64, usize, usize, f64, f64, i32, *mut i32) -> HpkStatus;
+/// x1, x2, y1, y2, width, height, row0, col0, rows, cols, c_re, c_im, maxiter, output.
+pub type JuliaTile =
+    unsafe extern "C" fn(f64, f64, f64, f64, usize, usize, usize, usize, usize, usize, f64, f64, i32, *mut i32) -> HpkStatus;
 pub type LastErrorMessage = unsafe extern "C" fn() -> *const c_char;
 pub type SmallestFactorInRange = unsafe extern "C" fn(u64, u64, u64, *mut u64) -> HpkStatus;
 pub type CheckPrime = unsafe extern "C" fn(u64, *mut bool) -> HpkStatus;
@@ -148,6 +151,7 @@ function_table!(
     diffusion_run: DiffusionRun = "hpk_diffusion_run",
     julia_calculate_z: JuliaCalculateZ = "hpk_julia_calculate_z",
     julia_grid: JuliaGrid = "hpk_julia_grid",
+    julia_tile: JuliaTile = "hpk_julia_tile",
     last_error_message: LastErrorMessage = "hpk_last_error_message",
     smallest_factor_in_range: SmallestFactorInRange = "hpk_smallest_factor_in_range",
     check_prime: CheckPrime = "hpk_check_prime",

@@ -39,6 +39,7 @@ const EVOLVE: &str = "hpk_diffusion_evolve";
 const RUN: &str = "hpk_diffusion_run";
 const CALC_Z: &str = "hpk_julia_calculate_z";
 const GRID: &str = "hpk_julia_grid";
+const TILE: &str = "hpk_julia_tile";
 const FACTOR: &str = "hpk_smallest_factor_in_range";
 const CHECK_PRIME: &str = "hpk_check_prime";
 const IS_PRIME: &str = "hpk_is_prime";
@@ -47,7 +48,7 @@ const COUNT: &str = "hpk_count_primes";
 const PRIMES: &str = "hpk_primes_in_range";
 const THREADS: &str = "hpk_set_num_threads";
 /// Every export taking pointers or sizes, and the fewest rows each must have.
-const EXPORTS: [&str; 11] = [EVOLVE, RUN, CALC_Z, GRID, FACTOR, CHECK_PRIME, IS_PRIME, BATCH, COUNT, PRIMES, THREADS];
+const EXPORTS: [&str; 12] = [EVOLVE, RUN, CALC_Z, GRID, TILE, FACTOR, CHECK_PRIME, IS_PRIME, BATCH, COUNT, PRIMES, THREADS];
 const MIN_ROWS_PER_EXPORT: usize = 24;
 
 const NAN: f64 = f64::NAN;
@@ -659,6 +660,80 @@ fn julia_grid(x: [f64; 4], width: usize, height: usize, c: [f64; 2], maxiter: i3
     // SAFETY: `out` holds width*height values when the sizes are valid; otherwise the library
     // must reject the call first.
     unsafe { (hpk().julia_grid)(x[0], x[1], x[2], x[3], width, height, c[0], c[1], maxiter, out) }
+}
+
+/// A tile `[row0, col0, rows, cols]` of the `width x height` grid.
+fn julia_tile(x: [f64; 4], width: usize, height: usize, tile: [usize; 4], c: [f64; 2], maxiter: i32, out: *mut i32) -> HpkStatus {
+    let [row0, col0, rows, cols] = tile;
+    // SAFETY: `out` holds rows*cols values when the sizes are valid; otherwise the library must
+    // reject the call first.
+    unsafe { (hpk().julia_tile)(x[0], x[1], x[2], x[3], width, height, row0, col0, rows, cols, c[0], c[1], maxiter, out) }
+}
+
+fn julia_tile_rows(t: &mut Table) {
+    let e = TILE;
+    const T: [usize; 4] = [1, 2, 3, 4]; // rows 1..4, columns 2..6 of the W x H = 6 x 5 grid
+    for (what, tile) in [("a tile", T), ("the whole grid", [0, 0, H, W]), ("one pixel", [H - 1, W - 1, 1, 1])] {
+        t.add(e, format!("NULL output, {what}"), HPK_ERR_NULL_POINTER, move |_| julia_tile(BOX, W, H, tile, BOOK_C, 300, null_mut()));
+    }
+    // Zero dimensions of the grid or the tile.
+    for (w, h, tile) in [(0, H, T), (W, 0, T), (W, H, [0, 0, 0, 3]), (W, H, [0, 0, 3, 0]), (W, H, [0, 0, 0, 0])] {
+        t.add(e, format!("zero dimension: grid {w} x {h}, tile {tile:?}"), HPK_ERR_INVALID_SIZE, move |m| {
+            let out = m.i32_out("output", 12);
+            julia_tile(BOX, w, h, tile, BOOK_C, 300, out)
+        });
+    }
+    // rows*cols overflows usize.
+    for (rows, cols) in OVERFLOWING_USIZE {
+        t.add(e, format!("rows*cols overflows usize: {rows} x {cols}"), HPK_ERR_INVALID_SIZE, move |m| {
+            let out = m.i32_out("output", 12);
+            julia_tile(BOX, usize::MAX, usize::MAX, [0, 0, rows, cols], BOOK_C, 300, out)
+        });
+    }
+    // A tile that does not lie inside the grid, also where row0 + rows overflows.
+    for tile in [[0, 0, H + 1, 1], [0, 0, 1, W + 1], [H, 0, 1, 1], [0, W, 1, 1], [4, 0, 2, 1], [0, 5, 1, 2],
+                 [usize::MAX, 0, 1, 1], [0, usize::MAX, 1, 1]] {
+        t.add(e, format!("tile {tile:?} outside the {W} x {H} grid"), HPK_ERR_INVALID_ARGUMENT, move |m| {
+            let out = m.i32_out("output", 12);
+            julia_tile(BOX, W, H, tile, BOOK_C, 300, out)
+        });
+    }
+    // Negative maxiter, non-finite coordinates and c, misaligned output.
+    for maxiter in [-1, i32::MIN] {
+        t.add(e, format!("maxiter {maxiter}"), HPK_ERR_INVALID_ARGUMENT, move |m| {
+            let out = m.i32_out("output", 12);
+            julia_tile(BOX, W, H, T, BOOK_C, maxiter, out)
+        });
+    }
+    for (what, v) in non_finite() {
+        for k in 0..6 {
+            t.add(e, format!("argument {k} of x1, x2, y1, y2, c_re, c_im = {what}"), HPK_ERR_INVALID_ARGUMENT, move |m| {
+                let (mut x, mut c) = (BOX, BOOK_C);
+                if k < 4 { x[k] = v } else { c[k - 4] = v }
+                let out = m.i32_out("output", 12);
+                julia_tile(x, W, H, T, c, 300, out)
+            });
+        }
+    }
+    for off in 1..4isize {
+        t.add(e, format!("output misaligned by {off}"), HPK_ERR_INVALID_ARGUMENT, move |m| {
+            let out = m.i32_out("output", 12);
+            julia_tile(BOX, W, H, T, BOOK_C, 300, shift(out, off))
+        });
+    }
+    // Valid edges, exact: the 4 x 3 grid of julia_grid's orientation row, tile by tile.
+    const GRID_4X3: [i32; 12] = [0, 0, 0, 0, 0, 0, 0, 0, 10, 1, 0, 0];
+    for (row0, col0, rows, cols) in [(0, 0, 3, 4), (2, 0, 1, 2), (1, 1, 2, 3), (2, 3, 1, 1)] {
+        t.add(e, format!("valid: rows {row0}..+{rows}, columns {col0}..+{cols} of a 4 x 3 grid"), HPK_OK, move |m| {
+            let out = m.i32_out("output", rows * cols);
+            julia_tile([0.0, 4.0, 0.0, 3.0], 4, 3, [row0, col0, rows, cols], [0.0, 0.0], 10, out)
+        })
+        .check(move |m| {
+            let want: Vec<i32> = (row0..row0 + rows).flat_map(|r| (col0..col0 + cols).map(move |k| GRID_4X3[r * 4 + k])).collect();
+            same("output", m.i32s("output", 0, rows * cols), want)?;
+            m.untouched_outside("output", 0..rows * cols * 4)
+        });
+    }
 }
 
 fn julia_grid_rows(t: &mut Table) {
@@ -1377,6 +1452,7 @@ fn full_table() -> Table {
     diffusion_rows(&mut t, Diffusion::Evolve);
     diffusion_rows(&mut t, Diffusion::Run);
     julia_grid_rows(&mut t);
+    julia_tile_rows(&mut t);
     calculate_z_rows(&mut t);
     factor_rows(&mut t);
     bool_prime_rows(&mut t, CHECK_PRIME);

@@ -3,7 +3,7 @@
 use super::checks::{self, check_disjoint, check_ptr, input};
 use super::progress::with_progress;
 use super::{guard, hpk_status};
-use crate::julia::{self, Grid};
+use crate::julia::{self, Grid, Tile};
 use crate::Error;
 use num_complex::Complex64;
 
@@ -115,5 +115,57 @@ pub unsafe extern "C" fn hpk_julia_grid(
         // The kernel checks the arguments (and zero dimensions) before writing anything.
         let out = unsafe { checks::output(output, points, "output")? };
         with_progress(|p| julia::calculate_grid_with_progress(&grid, out, p))
+    })
+}
+
+/// Escape counts of a tile of the `width x height` grid of hpk_julia_grid: its rows
+/// `row0 .. row0 + rows` and columns `col0 .. col0 + cols`, into `output` (`rows * cols` int32
+/// values, row-major: element `i*cols + j` is grid pixel (row0 + i, col0 + j)).
+///
+/// Every pixel's coordinates come from its global indices in the grid (`x1 + k*(x2-x1)/width`
+/// with the global column k), so tiles computed apart (on other machines, in any order) and put
+/// together equal hpk_julia_grid's output bit for bit; hpk_julia_grid is the whole-grid tile.
+///
+/// Returns HPK_OK; HPK_ERR_NULL_POINTER if `output` is NULL; HPK_ERR_INVALID_SIZE if `width`,
+/// `height`, `rows` or `cols` is 0 or `width*height*4` overflows; HPK_ERR_INVALID_ARGUMENT if the
+/// tile does not lie inside the grid, a coordinate or `c` is not finite, `maxiter < 0`, or
+/// `output` is misaligned; HPK_ERR_CANCELLED if the progress handler asked to stop.
+///
+/// Progress (hpk_set_progress_handler), when `rows * cols * maxiter` is 2^22 or more: as
+/// hpk_julia_grid, counting the tile's pixels (`total = rows * cols`).
+///
+/// # Safety
+/// `output` must point to `rows * cols` writable int32 values.
+#[no_mangle]
+pub unsafe extern "C" fn hpk_julia_tile(
+    x1: f64,
+    x2: f64,
+    y1: f64,
+    y2: f64,
+    width: usize,
+    height: usize,
+    row0: usize,
+    col0: usize,
+    rows: usize,
+    cols: usize,
+    c_re: f64,
+    c_im: f64,
+    maxiter: i32,
+    output: *mut i32,
+) -> hpk_status {
+    guard(|| {
+        if output.is_null() {
+            return Err(Error::NullPointer("output"));
+        }
+        let grid = Grid { x1, x2, y1, y2, width, height, c: Complex64::new(c_re, c_im), maxiter };
+        let tile = Tile { row0, col0, rows, cols };
+        let points = rows
+            .checked_mul(cols)
+            .ok_or_else(|| Error::InvalidSize(format!("a {rows} x {cols} tile overflows")))?;
+        check_ptr(output, points, "output")?;
+        // SAFETY: checked non-NULL, aligned and sized; the length is the caller's precondition.
+        // The kernel checks the arguments (and the tile's place) before writing anything.
+        let out = unsafe { checks::output(output, points, "output")? };
+        with_progress(|p| julia::calculate_tile_with_progress(&grid, tile, out, p))
     })
 }

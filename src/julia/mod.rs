@@ -72,6 +72,24 @@ impl Grid {
     }
 }
 
+/// A rectangle of a [`Grid`]'s pixels: rows `row0 .. row0 + rows`, columns `col0 .. col0 + cols`.
+/// Its pixels are the grid's own (coordinates from the grid's global row and column indices), so
+/// tiles computed apart and put together equal the whole grid bit for bit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tile {
+    pub row0: usize,
+    pub col0: usize,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+impl Tile {
+    /// The whole of `grid`.
+    pub fn whole(grid: &Grid) -> Self {
+        Tile { row0: 0, col0: 0, rows: grid.height, cols: grid.width }
+    }
+}
+
 /// Iterations of `z = z*z + c` before `|z| >= 2`, at most `maxiter`: the definition, one point at
 /// a time. The kernels run the same operations several points at a time (`escape`).
 #[inline]
@@ -206,20 +224,58 @@ pub fn calculate_grid(grid: &Grid, output: &mut [i32]) -> Result<(), Error> {
 /// [`Error::Cancelled`], `output` may be partly written (whole rows, each with its right counts;
 /// the other rows are untouched).
 pub fn calculate_grid_with_progress(grid: &Grid, output: &mut [i32], progress: Option<&mut Progress<'_>>) -> Result<(), Error> {
-    let points = check_grid(grid, output)?;
+    calculate_tile_with_progress(grid, Tile::whole(grid), output, progress)
+}
+
+/// The escape counts of `tile`'s pixels of `grid`, row-major (`tile.rows` rows of `tile.cols`),
+/// into `output`: the same values as those pixels of [`calculate_grid`]. Progress and cancel as
+/// [`calculate_grid_with_progress`], counting the tile's pixels.
+pub fn calculate_tile_with_progress(
+    grid: &Grid,
+    tile: Tile,
+    output: &mut [i32],
+    progress: Option<&mut Progress<'_>>,
+) -> Result<(), Error> {
+    let points = check_tile(grid, tile, output)?;
     let long = !is_work_below(points, grid.maxiter, REPORT_MIN_WORK);
-    progress::track(progress, long, points as u64, |meter| calculate_grid_checked(isa::active(), grid, output, meter))
+    progress::track(progress, long, points as u64, |meter| calculate_tile_checked(isa::active(), grid, tile, output, meter))
 }
 
 /// [`calculate_grid`] on the instruction-set path `isa`, or the best supported one below it
 /// (tests and benches compare the paths).
 pub fn calculate_grid_on(isa: Isa, grid: &Grid, output: &mut [i32]) -> Result<(), Error> {
-    check_grid(grid, output)?;
-    calculate_grid_checked(isa, grid, output, Meter::off())
+    calculate_tile_on(isa, grid, Tile::whole(grid), output)
 }
 
-/// Checks `grid` and the length of `output`; returns the point count.
-fn check_grid(grid: &Grid, output: &[i32]) -> Result<usize, Error> {
+/// [`calculate_tile_with_progress`] on the instruction-set path `isa` (or the best below it).
+pub fn calculate_tile_on(isa: Isa, grid: &Grid, tile: Tile, output: &mut [i32]) -> Result<(), Error> {
+    check_tile(grid, tile, output)?;
+    calculate_tile_checked(isa, grid, tile, output, Meter::off())
+}
+
+/// Checks `grid`, `tile` (non-empty, inside the grid) and the length of `output`; returns the
+/// tile's point count.
+fn check_tile(grid: &Grid, tile: Tile, output: &[i32]) -> Result<usize, Error> {
+    check_grid(grid)?;
+    if tile.rows == 0 || tile.cols == 0 {
+        return Err(Error::InvalidSize(format!("tile dimensions must be non-zero, got {} x {}", tile.rows, tile.cols)));
+    }
+    let inside = |start: usize, len: usize, limit: usize| start.checked_add(len).is_some_and(|end| end <= limit);
+    if !inside(tile.row0, tile.rows, grid.height) || !inside(tile.col0, tile.cols, grid.width) {
+        return Err(Error::InvalidArgument(format!(
+            "the tile (rows {}..+{}, columns {}..+{}) must lie inside the {} x {} grid",
+            tile.row0, tile.rows, tile.col0, tile.cols, grid.width, grid.height
+        )));
+    }
+    let points = tile.rows * tile.cols; // no overflow: at most width * height, checked below it
+    if output.len() != points {
+        return Err(Error::InvalidSize(format!("output has {} elements, the tile has {points}", output.len())));
+    }
+    Ok(points)
+}
+
+/// Checks `grid`'s coordinates, constant, maxiter and size; returns its point count.
+fn check_grid(grid: &Grid) -> Result<usize, Error> {
     check_maxiter(grid.maxiter)?;
     for (name, v) in [("x1", grid.x1), ("x2", grid.x2), ("y1", grid.y1), ("y2", grid.y2)] {
         check_finite(name, v)?;
@@ -232,29 +288,26 @@ fn check_grid(grid: &Grid, output: &[i32]) -> Result<usize, Error> {
             grid.width, grid.height
         )));
     }
-    let points = grid.width.checked_mul(grid.height).ok_or_else(|| {
+    grid.width.checked_mul(grid.height).ok_or_else(|| {
         Error::InvalidSize(format!("a {} x {} grid overflows", grid.width, grid.height))
-    })?;
-    if output.len() != points {
-        return Err(Error::InvalidSize(format!("output has {} elements, the grid has {points}", output.len())));
-    }
-    Ok(points)
+    })
 }
 
-/// [`calculate_grid_on`] after [`check_grid`], with `meter`.
-fn calculate_grid_checked(isa: Isa, grid: &Grid, output: &mut [i32], meter: &Meter) -> Result<(), Error> {
+/// [`calculate_tile_on`] after [`check_tile`], with `meter`.
+fn calculate_tile_checked(isa: Isa, grid: &Grid, tile: Tile, output: &mut [i32], meter: &Meter) -> Result<(), Error> {
     let isa = Isa::resolve(Some(isa));
     let points = output.len();
-    // The same points as Grid::z, with the divisions hoisted out of the pixel loop. A work item
-    // is a run of whole rows.
+    // The same points as Grid::z (global row and column indices), with the divisions hoisted
+    // out of the pixel loop. A work item is a run of whole rows of the tile.
     let (x_step, y_step) = grid.steps();
-    let (width, maxiter) = (grid.width, grid.maxiter);
-    let geometry = escape::RowGeometry { x1: grid.x1, x_step, y2: grid.y2, y_step, width, col0: 0, c: grid.c, maxiter };
+    let (width, maxiter, row0) = (tile.cols, grid.maxiter, tile.row0);
+    let geometry =
+        escape::RowGeometry { x1: grid.x1, x_step, y2: grid.y2, y_step, width, col0: tile.col0, c: grid.c, maxiter };
     let mut rows_per_item = CHUNK_POINTS.div_ceil(width).max(1);
     if meter.is_active() {
         let fit = REPORT_ITEM_WORK / (width as u64).saturating_mul(maxiter as u64).max(1);
         if fit == 0 {
-            return grid_in_bands(isa, &geometry, output, meter);
+            return grid_in_bands(isa, &geometry, row0, output, meter);
         }
         rows_per_item = rows_per_item.min(fit as usize);
     }
@@ -262,7 +315,7 @@ fn calculate_grid_checked(isa: Isa, grid: &Grid, output: &mut [i32], meter: &Met
         if meter.cancelled() {
             return;
         }
-        escape::escape_rows(isa, out, k * rows_per_item, &geometry);
+        escape::escape_rows(isa, out, row0 + k * rows_per_item, &geometry);
         meter.add(out.len() as u64);
     };
     if is_small(points, grid.maxiter) {
@@ -276,7 +329,7 @@ fn calculate_grid_checked(isa: Isa, grid: &Grid, output: &mut [i32], meter: &Met
 
 /// The grid with an active meter when one row is more than a work item: each row (a task) in
 /// bands of columns, with a look at the cancel flag and a report after each band.
-fn grid_in_bands(isa: Isa, geometry: &escape::RowGeometry, output: &mut [i32], meter: &Meter) -> Result<(), Error> {
+fn grid_in_bands(isa: Isa, geometry: &escape::RowGeometry, row0: usize, output: &mut [i32], meter: &Meter) -> Result<(), Error> {
     let (width, maxiter) = (geometry.width, geometry.maxiter);
     let band = ((REPORT_ITEM_WORK / (maxiter as u64).max(1)) as usize).max(REPORT_MIN_ITEM_POINTS).min(width);
     pool::install(|threads| {
@@ -285,8 +338,8 @@ fn grid_in_bands(isa: Isa, geometry: &escape::RowGeometry, output: &mut [i32], m
                 if meter.cancelled() {
                     return;
                 }
-                let g = escape::RowGeometry { width: out.len(), col0: b * band, ..*geometry };
-                escape::escape_rows(isa, out, r, &g);
+                let g = escape::RowGeometry { width: out.len(), col0: geometry.col0 + b * band, ..*geometry };
+                escape::escape_rows(isa, out, row0 + r, &g);
                 meter.add(out.len() as u64);
             }
         })

@@ -214,3 +214,49 @@ fn with_a_progress_callback_the_counts_are_the_same_also_in_column_bands() {
     }
     assert!(reports.iter().all(|&(d, t)| d <= t));
 }
+
+#[test]
+fn tiles_put_together_equal_the_whole_grid_bit_for_bit_on_every_path() {
+    // Uneven tilings of the book's picture, tiles of one pixel to whole rows.
+    let grid = Grid { width: 301, height: 203, ..Grid::book() };
+    let mut whole = vec![-1; grid.width * grid.height];
+    calculate_grid_on(Isa::Scalar, &grid, &mut whole).unwrap();
+    for isa in Isa::supported() {
+        for (row_cuts, col_cuts) in [(vec![0, 203], vec![0, 301]), (vec![0, 1, 100, 203], vec![0, 7, 8, 150, 301]), (vec![0, 64, 128, 192, 203], vec![0, 33, 301])] {
+            let mut stitched = vec![-1; whole.len()];
+            for r in row_cuts.windows(2) {
+                for k in col_cuts.windows(2) {
+                    let tile = Tile { row0: r[0], col0: k[0], rows: r[1] - r[0], cols: k[1] - k[0] };
+                    let mut out = vec![-1; tile.rows * tile.cols];
+                    calculate_tile_on(isa, &grid, tile, &mut out).unwrap();
+                    for (i, row) in out.chunks(tile.cols).enumerate() {
+                        let at = (tile.row0 + i) * grid.width + tile.col0;
+                        stitched[at..at + tile.cols].copy_from_slice(row);
+                    }
+                }
+            }
+            assert!(stitched == whole, "{isa:?}: tiles {row_cuts:?} x {col_cuts:?}");
+        }
+    }
+    // One tile against the definition, pixel by pixel, with the grid's global coordinates.
+    let tile = Tile { row0: 50, col0: 120, rows: 17, cols: 29 };
+    let mut out = vec![-1; tile.rows * tile.cols];
+    calculate_tile_with_progress(&grid, tile, &mut out, None).unwrap();
+    for (i, &n) in out.iter().enumerate() {
+        let (r, k) = (tile.row0 + i / tile.cols, tile.col0 + i % tile.cols);
+        assert_eq!(n, reference_count(grid.z(r, k), grid.c, grid.maxiter), "pixel ({r}, {k})");
+    }
+}
+
+#[test]
+fn a_tile_must_lie_inside_its_grid() {
+    let grid = Grid { width: 10, height: 8, ..Grid::book() };
+    let mut out = vec![-1; 100];
+    for tile in [Tile { row0: 0, col0: 0, rows: 9, cols: 1 }, Tile { row0: 7, col0: 0, rows: 2, cols: 1 }, Tile { row0: 0, col0: 10, rows: 1, cols: 1 }, Tile { row0: usize::MAX, col0: 0, rows: 1, cols: 1 }] {
+        let n = tile.rows * tile.cols;
+        assert!(matches!(calculate_tile_with_progress(&grid, tile, &mut out[..n], None), Err(Error::InvalidArgument(_))), "{tile:?}");
+    }
+    let empty = Tile { row0: 0, col0: 0, rows: 0, cols: 3 };
+    assert!(matches!(calculate_tile_with_progress(&grid, empty, &mut [], None), Err(Error::InvalidSize(_))));
+    assert!(out.iter().all(|&n| n == -1), "nothing written");
+}

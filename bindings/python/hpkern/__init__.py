@@ -17,7 +17,7 @@ version, which is the library's.
 
 from ._abi import ABI_VERSION, STATUS_NAMES, VERSION as __version__
 from ._diffusion import BOUNDARY_FIXED, BOUNDARY_PERIODIC, Boundary, evolve, run
-from ._julia import calculate_z, julia_grid
+from ._julia import calculate_z, julia_grid, julia_tile
 from ._library import (backend_name, get_num_threads, isa_name, library_path, set_num_threads,
                        use_backend)
 from ._primes import (check_prime, count_primes, is_prime, is_prime_batch, primes,
@@ -26,7 +26,7 @@ from ._errors import Cancelled, HpkError
 from ._progress import Progress, ProgressCallback
 
 __all__ = [
-    "evolve", "run", "julia_grid", "calculate_z", "is_prime", "check_prime",
+    "evolve", "run", "julia_grid", "julia_tile", "calculate_z", "is_prime", "check_prime",
     "smallest_factor_in_range", "is_prime_batch", "count_primes", "primes",
     "set_num_threads", "get_num_threads", "isa_name", "library_path", "use_backend",
     "backend_name", "HpkError", "Cancelled", "Progress", "ProgressCallback", "Boundary", "ABI_VERSION", "BOUNDARY_FIXED",

@@ -44,6 +44,31 @@ def julia_grid(width: int, height: int, *, x1: float = -1.8, x2: float = 1.8, y1
     return output
 
 
+def julia_tile(width: int, height: int, row0: int, col0: int, rows: int, cols: int, *,
+               x1: float = -1.8, x2: float = 1.8, y1: float = -1.8, y2: float = 1.8,
+               c: complex = BOOK_C, maxiter: int = 300, progress: Progress = None) -> NDArray[np.int32]:
+    """Rows ``row0 .. row0+rows`` and columns ``col0 .. col0+cols`` of ``julia_grid(width,
+    height, ...)``, computed alone: an int32 array of shape (rows, cols) equal bit for bit to
+    ``julia_grid(width, height, ...)[row0:row0+rows, col0:col0+cols]`` (each pixel's coordinates
+    come from its indices in the whole grid). For splitting a picture across processes or
+    machines (``hpkern.dask.julia_grid``).
+
+    Raises as julia_grid; HpkError HPK_ERR_INVALID_ARGUMENT when the tile does not lie inside
+    the grid, HPK_ERR_INVALID_SIZE when rows or cols is 0.
+    """
+    width, height = integer("width", width, "size_t"), integer("height", height, "size_t")
+    row0, col0 = integer("row0", row0, "size_t"), integer("col0", col0, "size_t")
+    rows, cols = integer("rows", rows, "size_t"), integer("cols", cols, "size_t")
+    maxiter = integer("maxiter", maxiter, "int32_t")
+    corners = [real(name, v) for name, v in (("x1", x1), ("x2", x2), ("y1", y1), ("y2", y2))]
+    constant = complex_number("c", c)
+    output = np.empty((rows, cols), dtype=np.int32)
+    with watched("julia_tile", progress, long=rows * cols * maxiter >= 2**22) as watch:
+        call("hpk_julia_tile", *corners, width, height, row0, col0, rows, cols, constant.real,
+             constant.imag, maxiter, output, watch=watch)
+    return output
+
+
 def calculate_z(zs: ArrayLike, cs: ArrayLike | complex, maxiter: int, *,
                 progress: Progress = None) -> NDArray[np.int32]:
     """Escape counts of the points ``zs`` with constants ``cs``: the book's calculate_z.
