@@ -102,19 +102,29 @@ pub unsafe extern "C" fn hpk_julia_grid(
     maxiter: i32,
     output: *mut i32,
 ) -> hpk_status {
+    let grid = Grid { x1, x2, y1, y2, width, height, c: Complex64::new(c_re, c_im), maxiter };
+    // SAFETY: the caller's precondition is hpk_julia_tile's for the whole grid.
+    unsafe { julia_tile(&grid, Tile::whole(&grid), output) }
+}
+
+/// The body of hpk_julia_tile and hpk_julia_grid (the whole-grid tile).
+///
+/// # Safety
+/// `output` must point to `tile.rows * tile.cols` writable int32 values.
+unsafe fn julia_tile(grid: &Grid, tile: Tile, output: *mut i32) -> hpk_status {
     guard(|| {
         if output.is_null() {
             return Err(Error::NullPointer("output"));
         }
-        let grid = Grid { x1, x2, y1, y2, width, height, c: Complex64::new(c_re, c_im), maxiter };
-        let points = width
-            .checked_mul(height)
-            .ok_or_else(|| Error::InvalidSize(format!("a {width} x {height} grid overflows")))?;
+        let (rows, cols) = (tile.rows, tile.cols);
+        let points = rows
+            .checked_mul(cols)
+            .ok_or_else(|| Error::InvalidSize(format!("a {rows} x {cols} grid or tile overflows")))?;
         check_ptr(output, points, "output")?;
         // SAFETY: checked non-NULL, aligned and sized; the length is the caller's precondition.
-        // The kernel checks the arguments (and zero dimensions) before writing anything.
+        // The kernel checks the arguments (zero dimensions, the tile's place) before writing.
         let out = unsafe { checks::output(output, points, "output")? };
-        with_progress(|p| julia::calculate_grid_with_progress(&grid, out, p))
+        with_progress(|p| julia::calculate_tile_with_progress(grid, tile, out, p))
     })
 }
 
@@ -153,19 +163,7 @@ pub unsafe extern "C" fn hpk_julia_tile(
     maxiter: i32,
     output: *mut i32,
 ) -> hpk_status {
-    guard(|| {
-        if output.is_null() {
-            return Err(Error::NullPointer("output"));
-        }
-        let grid = Grid { x1, x2, y1, y2, width, height, c: Complex64::new(c_re, c_im), maxiter };
-        let tile = Tile { row0, col0, rows, cols };
-        let points = rows
-            .checked_mul(cols)
-            .ok_or_else(|| Error::InvalidSize(format!("a {rows} x {cols} tile overflows")))?;
-        check_ptr(output, points, "output")?;
-        // SAFETY: checked non-NULL, aligned and sized; the length is the caller's precondition.
-        // The kernel checks the arguments (and the tile's place) before writing anything.
-        let out = unsafe { checks::output(output, points, "output")? };
-        with_progress(|p| julia::calculate_tile_with_progress(&grid, tile, out, p))
-    })
+    let grid = Grid { x1, x2, y1, y2, width, height, c: Complex64::new(c_re, c_im), maxiter };
+    // SAFETY: the caller's precondition.
+    unsafe { julia_tile(&grid, Tile { row0, col0, rows, cols }, output) }
 }

@@ -14,6 +14,13 @@ from ._progress import Progress, watched
 BOOK_C = complex(-0.62772, -0.42193)
 
 
+def _plane(x1: float, x2: float, y1: float, y2: float, c: complex,
+           maxiter: int) -> tuple[list[float], complex, int]:
+    """The corners, constant and maxiter of a picture, checked (see julia_grid)."""
+    corners = [real(name, v) for name, v in (("x1", x1), ("x2", x2), ("y1", y1), ("y2", y2))]
+    return corners, complex_number("c", c), integer("maxiter", maxiter, "int32_t")
+
+
 def julia_grid(width: int, height: int, *, x1: float = -1.8, x2: float = 1.8, y1: float = -1.8,
                y2: float = 1.8, c: complex = BOOK_C, maxiter: int = 300,
                progress: Progress = None) -> NDArray[np.int32]:
@@ -34,9 +41,7 @@ def julia_grid(width: int, height: int, *, x1: float = -1.8, x2: float = 1.8, y1
     maxiter or non-finite coordinates or c (HPK_ERR_INVALID_ARGUMENT).
     """
     width, height = integer("width", width, "size_t"), integer("height", height, "size_t")
-    maxiter = integer("maxiter", maxiter, "int32_t")
-    corners = [real(name, v) for name, v in (("x1", x1), ("x2", x2), ("y1", y1), ("y2", y2))]
-    constant = complex_number("c", c)
+    corners, constant, maxiter = _plane(x1, x2, y1, y2, c, maxiter)
     output = np.empty((height, width), dtype=np.int32)
     with watched("julia_grid", progress, long=width * height * maxiter >= 2**22) as watch:
         call("hpk_julia_grid", *corners, width, height, constant.real, constant.imag, maxiter,
@@ -59,9 +64,7 @@ def julia_tile(width: int, height: int, row0: int, col0: int, rows: int, cols: i
     width, height = integer("width", width, "size_t"), integer("height", height, "size_t")
     row0, col0 = integer("row0", row0, "size_t"), integer("col0", col0, "size_t")
     rows, cols = integer("rows", rows, "size_t"), integer("cols", cols, "size_t")
-    maxiter = integer("maxiter", maxiter, "int32_t")
-    corners = [real(name, v) for name, v in (("x1", x1), ("x2", x2), ("y1", y1), ("y2", y2))]
-    constant = complex_number("c", c)
+    corners, constant, maxiter = _plane(x1, x2, y1, y2, c, maxiter)
     output = np.empty((rows, cols), dtype=np.int32)
     with watched("julia_tile", progress, long=rows * cols * maxiter >= 2**22) as watch:
         call("hpk_julia_tile", *corners, width, height, row0, col0, rows, cols, constant.real,
