@@ -1,6 +1,7 @@
 //! Criterion benches of the diffusion step and multi-step run at 512^2 and 4096^2, through the
 //! safe Rust API, on 1 thread and on all; plus, in the same run, the yardsticks they are judged
-//! by: a STREAM triad (the machine's memory bandwidth) and the cost of one pool dispatch.
+//! by: a STREAM triad (the machine's memory bandwidth) and the fixed cost of a parallel call (the
+//! pool's and the short-call team's, with empty work, and a 512^2 ping-pong step on each thread count).
 //!
 //! Per-step times: `evolve_step` is one step; `run_<k>_steps` is reported per run, so divide by
 //! k. Throughput is in decimal GB/s: a step counts one grid read plus one grid written (8 bytes
@@ -76,6 +77,25 @@ fn bench_pool_dispatch(c: &mut Criterion) {
         pool::set_num_threads(threads).unwrap();
         group.bench_function(BenchmarkId::new("install_join", format!("{threads}t")), |b| {
             b.iter(|| pool::install(|_| rayon::join(|| std::hint::black_box(1), || std::hint::black_box(2))).unwrap())
+        });
+        // The team of short calls (`pool::short`): the caller and a worker that spins briefly.
+        group.bench_function(BenchmarkId::new("short_broadcast", format!("{threads}t")), |b| {
+            b.iter(|| {
+                pool::short(|par| {
+                    par.broadcast(par.threads(), |w| {
+                        std::hint::black_box(w);
+                    })
+                })
+                .unwrap()
+            })
+        });
+        // One 512^2 step at a time, ping-ponging the grids as the book's Python loop does.
+        let (mut grid, mut out) = (book_grid(512), vec![0.0; 512 * 512]);
+        group.bench_function(BenchmarkId::new("evolve_512_pingpong", format!("{threads}t")), |b| {
+            b.iter(|| {
+                diffusion::evolve(&grid, &mut out, 512, 512, 1.0, 0.1, Boundary::Fixed).unwrap();
+                std::mem::swap(&mut grid, &mut out);
+            })
         });
     }
     pool::set_num_threads(0).unwrap();

@@ -22,5 +22,7 @@ pub mod pool;
 pub mod primes;
 /// cbindgen:ignore
 pub mod progress;
+/// cbindgen:ignore
+mod team;
 
 pub use error::Error;

@@ -10,9 +10,18 @@
 //! The lock guarding the pool must not be copied into a child in the locked state (its holder
 //! would be a thread that does not exist there, and the child's first call would wait forever):
 //! `pthread_atfork` handlers take it before `fork()` and release it on both sides after.
+//!
+//! Short calls (well under a millisecond of work, where waking rayon's workers and joining them
+//! costs as much as the work) run on a [`team`](crate::team) instead, through [`short`]: the
+//! calling thread and `threads - 1` workers of the library's own, each thread always taking the
+//! same share (see [`Par`]). The team and the pool share the thread-count setting, and a call
+//! uses one or the other, never both; short calls use the pool instead while any call runs on it,
+//! so together they never run more threads than the setting.
 
+use crate::team::{Acquired, Team};
 use crate::Error;
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Once, OnceLock};
 
 /// The largest thread count accepted by [`set_num_threads`].
@@ -26,9 +35,11 @@ struct PoolState {
     /// One worker, for calls with a progress handler when the thread count is 1 (see
     /// [`progress_pool`]); built lazily in process `pid`.
     helper: Option<(Arc<rayon::ThreadPool>, u32)>,
+    /// The team for short calls, of `Team::threads()` threads, built lazily in process `pid`.
+    team: Option<(Arc<Team>, u32)>,
 }
 
-static STATE: Mutex<PoolState> = Mutex::new(PoolState { requested: 0, pool: None, helper: None });
+static STATE: Mutex<PoolState> = Mutex::new(PoolState { requested: 0, pool: None, helper: None, team: None });
 
 fn state() -> MutexGuard<'static, PoolState> {
     register_fork_handlers();
@@ -73,6 +84,9 @@ extern "C" fn after_fork_in_child() {
                 std::mem::forget(stale);
             }
             if let Some((stale, _)) = st.helper.take() {
+                std::mem::forget(stale);
+            }
+            if let Some((stale, _)) = st.team.take() {
                 std::mem::forget(stale);
             }
         }
@@ -215,9 +229,250 @@ where
     match current_pool()? {
         Some(pool) => {
             let threads = pool.current_num_threads();
+            let _on_pool = OnPool::enter();
             Ok(pool.install(|| op(threads)))
         }
         None => Ok(op(1)),
+    }
+}
+
+/// Calls running on the pool right now ([`install`]): while any does, short calls use the pool
+/// too rather than the team, so as not to run more threads than the setting.
+static POOL_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+struct OnPool;
+
+impl OnPool {
+    fn enter() -> OnPool {
+        POOL_CALLS.fetch_add(1, Ordering::SeqCst);
+        OnPool
+    }
+}
+
+impl Drop for OnPool {
+    fn drop(&mut self) {
+        POOL_CALLS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Whether short calls may use the team: `HPK_SHORT_CALLS=0` in the environment, or
+/// [`set_short_calls`], sends them the way they went before the team existed (the pool, in
+/// chunks it balances), to compare the two in one process.
+static SHORT_CALLS: OnceLock<std::sync::atomic::AtomicBool> = OnceLock::new();
+
+fn short_calls_flag() -> &'static std::sync::atomic::AtomicBool {
+    SHORT_CALLS.get_or_init(|| {
+        let off = std::env::var("HPK_SHORT_CALLS").is_ok_and(|v| v.trim() == "0");
+        std::sync::atomic::AtomicBool::new(!off)
+    })
+}
+
+/// Enable or disable the team for short calls (diagnostics and benches; on by default).
+#[doc(hidden)]
+pub fn set_short_calls(on: bool) {
+    short_calls_flag().store(on, Ordering::Relaxed);
+}
+
+/// Whether kernels should send their short calls to [`short`].
+pub(crate) fn short_calls() -> bool {
+    short_calls_flag().load(Ordering::Relaxed)
+}
+
+/// The team for `threads` threads (`threads >= 2`), built if needed.
+fn current_team(st: &mut PoolState, threads: usize) -> Result<Arc<Team>, Error> {
+    let pid = std::process::id();
+    match st.team.take() {
+        Some((team, owner)) if owner == pid && team.threads() == threads => {
+            st.team = Some((Arc::clone(&team), owner));
+            return Ok(team);
+        }
+        // Forked child: the parent's workers are not here (dropping would signal them).
+        Some((stale, owner)) if owner != pid => std::mem::forget(stale),
+        // Another size: its workers stop once the calls still using it are done.
+        Some(_) | None => {}
+    }
+    // Spinning threads that outnumber the cores would take turns with the ones working.
+    let spin = threads <= std::thread::available_parallelism().map_or(1, |n| n.get());
+    let team = Team::new(threads, spin).map_err(|e| {
+        Error::OutOfMemory(format!("cannot start {} worker threads: {e}", threads - 1))
+    })?;
+    let team = Arc::new(team);
+    st.team = Some((Arc::clone(&team), pid));
+    Ok(team)
+}
+
+/// Run a short data-parallel call: `op` gets a [`Par`] to spread its work with, on the library's
+/// team of threads (the calling thread and `threads - 1` workers that spin briefly between calls,
+/// see [`crate::team`]) when it is free, else on the pool as [`install`] does, else (one thread)
+/// on the calling thread. For work from some ten microseconds to a millisecond or so: a worker
+/// of the team that is awake starts within a microsecond or two, against 10-15 us for the pool.
+pub fn short<R, F>(op: F) -> Result<R, Error>
+where
+    R: Send,
+    F: FnOnce(Par<'_>) -> R + Send,
+{
+    let team = {
+        let mut st = state();
+        let threads = resolve(st.requested);
+        if threads <= 1 {
+            drop(st);
+            return Ok(op(Par(Inner::Serial)));
+        }
+        // Not from inside a rayon pool (ours, or the host's, whose workers are its cores).
+        let free =
+            POOL_CALLS.load(Ordering::SeqCst) == 0 && rayon::current_thread_index().is_none();
+        if free {
+            Some(current_team(&mut st, threads)?)
+        } else {
+            None
+        }
+    };
+    if let Some(acquired) = team.as_deref().and_then(Team::try_acquire) {
+        return Ok(op(Par(Inner::Team(&acquired))));
+    }
+    install(|threads| op(Par::on_pool(threads)))
+}
+
+/// How a [`short`] call spreads its work: over the team's threads, the pool's, or only the
+/// calling thread.
+#[derive(Clone, Copy)]
+pub struct Par<'a>(Inner<'a>);
+
+#[derive(Clone, Copy)]
+enum Inner<'a> {
+    Serial,
+    /// Inside the pool, of this many threads.
+    Pool(usize),
+    Team(&'a Acquired<'a>),
+}
+
+/// A pointer to data whose disjoint parts go to different threads.
+struct SharedMut<T>(*mut T);
+
+// SAFETY: only used to hand out disjoint subslices of one `&mut [T]` to different threads.
+unsafe impl<T: Send> Sync for SharedMut<T> {}
+
+impl<T> SharedMut<T> {
+    /// A method, so that closures capture the `Sync` wrapper rather than the raw pointer field.
+    fn get(&self) -> *mut T {
+        self.0
+    }
+}
+
+impl Par<'_> {
+    /// A `Par` that runs everything on the calling thread.
+    pub fn serial() -> Par<'static> {
+        Par(Inner::Serial)
+    }
+
+    /// A `Par` for work inside [`install`]'s `op`, which got `threads`: the pool's threads.
+    pub fn on_pool(threads: usize) -> Par<'static> {
+        Par(if threads > 1 {
+            Inner::Pool(threads)
+        } else {
+            Inner::Serial
+        })
+    }
+
+    /// The number of threads the work can be spread over.
+    pub fn threads(self) -> usize {
+        match self.0 {
+            Inner::Serial => 1,
+            Inner::Pool(threads) => threads,
+            Inner::Team(team) => team.threads(),
+        }
+    }
+
+    /// Whether this runs on the team (tests check which way calls went).
+    #[cfg(test)]
+    pub(crate) fn is_team(self) -> bool {
+        matches!(self.0, Inner::Team(_))
+    }
+
+    /// `f(w)` for each `w` in `0..n` (`n <= self.threads()`), each on a thread of its own, `f(0)`
+    /// on the calling thread; on the team, thread `w` is the same worker from call to call.
+    pub fn broadcast(self, n: usize, f: impl Fn(usize) + Sync) {
+        let n = n.min(self.threads());
+        match self.0 {
+            Inner::Serial => (0..n).for_each(f),
+            Inner::Pool(_) => rayon::scope(|s| {
+                let f = &f;
+                for w in 1..n {
+                    s.spawn(move |_| f(w));
+                }
+                if n > 0 {
+                    f(0);
+                }
+            }),
+            Inner::Team(team) => team.run(&|w| {
+                if w < n {
+                    f(w)
+                }
+            }),
+        }
+    }
+
+    /// `data` (whole units of `unit` elements) cut into one contiguous band per thread (fewer if
+    /// there are fewer units), `f(k, first unit, band k)` for each on thread `k`: band `k` is
+    /// units `k * units / bands..(k + 1) * units / bands`, the same from call to call.
+    pub fn bands<T: Send>(
+        self,
+        data: &mut [T],
+        unit: usize,
+        f: impl Fn(usize, usize, &mut [T]) + Sync,
+    ) {
+        assert!(unit > 0 && data.len() % unit == 0, "bands of whole units");
+        let units = data.len() / unit;
+        let bands = self.threads().min(units).max(1);
+        if bands == 1 {
+            return f(0, 0, data);
+        }
+        let base = SharedMut(data.as_mut_ptr());
+        self.broadcast(bands, |k| {
+            let (first, end) = (k * units / bands, (k + 1) * units / bands);
+            // SAFETY: bands are disjoint ranges of `data`, each given to one thread, while
+            // `data` stays mutably borrowed by this call.
+            let band = unsafe {
+                std::slice::from_raw_parts_mut(base.get().add(first * unit), (end - first) * unit)
+            };
+            f(k, first, band);
+        });
+    }
+
+    /// `f(k, chunk)` for each `chunk_len`-element chunk `k` of `data` (the last may be shorter),
+    /// claimed in order by whichever thread is free: for work whose cost varies along `data`.
+    pub fn chunks<T: Send>(
+        self,
+        data: &mut [T],
+        chunk_len: usize,
+        f: impl Fn(usize, &mut [T]) + Sync,
+    ) {
+        assert!(chunk_len > 0);
+        match self.0 {
+            Inner::Serial => for_each_chunk_mut(1, data, chunk_len, f),
+            Inner::Pool(threads) => for_each_chunk_mut(threads, data, chunk_len, f),
+            Inner::Team(_) => {
+                let (len, count) = (data.len(), data.len().div_ceil(chunk_len));
+                let base = SharedMut(data.as_mut_ptr());
+                let next = AtomicUsize::new(0);
+                self.broadcast(count, |_| loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= count {
+                        return;
+                    }
+                    let start = k * chunk_len;
+                    // SAFETY: each chunk index is claimed by one thread only; chunks are
+                    // disjoint ranges of `data`, which stays mutably borrowed by this call.
+                    let chunk = unsafe {
+                        std::slice::from_raw_parts_mut(
+                            base.get().add(start),
+                            chunk_len.min(len - start),
+                        )
+                    };
+                    f(k, chunk);
+                });
+            }
+        }
     }
 }
 
@@ -241,9 +496,70 @@ pub(crate) fn for_each_chunk_mut<T: Send>(
     }
 }
 
+/// `op` on a team of `threads` threads of its own (not the library's), for tests of the team's
+/// paths that must not depend on the global setting or on concurrent tests holding the team.
+#[cfg(test)]
+pub(crate) fn with_private_team<R>(threads: usize, op: impl FnOnce(Par<'_>) -> R) -> R {
+    let team = Team::new(threads, true).unwrap();
+    let acquired = team.try_acquire().unwrap();
+    op(Par(Inner::Team(&acquired)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn par_bands_and_chunks_cover_the_data_once_on_every_kind_of_par() {
+        let check = |par: Par<'_>| {
+            for len in [1usize, 2, 3, 7, 64, 1000] {
+                for unit in [1usize, 3] {
+                    let mut data = vec![usize::MAX; len * unit];
+                    par.bands(&mut data, unit, |k, first, band| {
+                        assert!(k < par.threads());
+                        for (i, x) in band.iter_mut().enumerate() {
+                            assert_eq!(*x, usize::MAX);
+                            *x = first * unit + i;
+                        }
+                    });
+                    assert!(
+                        data.iter().enumerate().all(|(i, &x)| i == x),
+                        "bands {len} x {unit}"
+                    );
+                }
+                for chunk in [1usize, 5, 64, 2000] {
+                    let mut data = vec![usize::MAX; len];
+                    par.chunks(&mut data, chunk, |k, c| {
+                        assert!(
+                            c.len() <= chunk && (c.len() == chunk || k == len.div_ceil(chunk) - 1)
+                        );
+                        for (i, x) in c.iter_mut().enumerate() {
+                            assert_eq!(*x, usize::MAX);
+                            *x = k * chunk + i;
+                        }
+                    });
+                    assert!(
+                        data.iter().enumerate().all(|(i, &x)| i == x),
+                        "chunks {len} by {chunk}"
+                    );
+                }
+            }
+            let hits: Vec<AtomicUsize> = (0..par.threads()).map(|_| AtomicUsize::new(0)).collect();
+            par.broadcast(par.threads(), |w| {
+                hits[w].fetch_add(1, Ordering::Relaxed);
+            });
+            assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 1));
+        };
+        check(Par::serial());
+        for threads in [2, 3] {
+            with_private_team(threads, check);
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| check(Par::on_pool(threads)));
+        }
+    }
 
     // One test owns the global setting, so parallel tests don't race on it.
     #[test]

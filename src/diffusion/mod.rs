@@ -31,6 +31,10 @@ const PARALLEL_MIN_CELLS: usize = 1 << 15;
 /// there (us per step, 1 thread against 2): 64 x 512 16 vs 24, 128 x 512 31 vs 32, 180 x 512
 /// 48 vs 40.
 const STEP_PARALLEL_MIN_CELLS: usize = 1 << 16;
+/// Steps on grids smaller than this (16 MiB a grid, a few milliseconds at most) run on the team
+/// for short calls (`pool::short`): static bands, a few microseconds to start and join. Larger
+/// ones, and steps with progress reports, on the pool in chunks it balances.
+const STEP_SHORT_MAX_CELLS: usize = 1 << 21;
 
 /// Cell updates (cells times steps) from which a call with a progress callback reports: about a
 /// millisecond of work. Smaller calls end before a report would be due and run as without one.
@@ -153,10 +157,31 @@ fn evolve_on(
     let kernel = output_kernel(isa, input.len());
     if input.len() < STEP_PARALLEL_MIN_CELLS {
         step(kernel, input, out, rows, cols, ddt, boundary, 1, meter);
+    } else if input.len() < STEP_SHORT_MAX_CELLS && !meter.is_active() && pool::short_calls() {
+        pool::short(|par| step_bands(kernel, input, out, rows, cols, ddt, boundary, par))?;
     } else {
         pool::install(|threads| step(kernel, input, out, rows, cols, ddt, boundary, threads, meter))?;
     }
     meter.check()
+}
+
+/// One step into `out` in one contiguous band of rows per thread of `par`: on the team, each
+/// thread gets the same rows from call to call, so that a ping-pong loop of steps finds each
+/// band of both grids in the cache of the core that wrote it.
+#[allow(clippy::too_many_arguments)]
+fn step_bands(
+    kernel: RowKernel,
+    input: &[f64],
+    out: &mut [f64],
+    rows: usize,
+    cols: usize,
+    ddt: f64,
+    boundary: Boundary,
+    par: pool::Par<'_>,
+) {
+    par.bands(out, cols, |_, r0, band| {
+        stencil::update_rows(kernel, input, band, r0, rows, cols, ddt, boundary)
+    });
 }
 
 /// `steps` explicit steps, ping-ponging between `grid` and `scratch`; the result is left in

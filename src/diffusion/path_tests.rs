@@ -39,6 +39,15 @@ fn every_path_steps_bit_identically_to_the_formula() {
                         pool::install(|_| step(kernel, &input, &mut out, rows, cols, 0.1, boundary, threads, Meter::off())).unwrap();
                         assert!(same_bits(&out, &want), "{isa:?} streaming={streaming} {rows}x{cols} {boundary:?} {threads}t");
                     }
+                    // Bands on a team of short calls: 2 and 3 threads, as many bands as rows allow.
+                    for threads in [2, 3] {
+                        let mut out = vec![f64::NAN; rows * cols];
+                        pool::with_private_team(threads, |par| {
+                            assert!(par.is_team());
+                            step_bands(kernel, &input, &mut out, rows, cols, 0.1, boundary, par)
+                        });
+                        assert!(same_bits(&out, &want), "{isa:?} streaming={streaming} {rows}x{cols} {boundary:?} team {threads}t");
+                    }
                 }
             }
         }

@@ -125,6 +125,11 @@ fn is_small(points: usize, maxiter: i32) -> bool {
     is_work_below(points, maxiter, PARALLEL_MIN_WORK)
 }
 
+/// Work for the team of short calls (`pool::short`): under about a millisecond, without reports.
+fn is_short(points: usize, maxiter: i32, meter: &Meter) -> bool {
+    is_work_below(points, maxiter, REPORT_MIN_WORK) && !meter.is_active() && pool::short_calls()
+}
+
 fn is_work_below(points: usize, maxiter: i32, work: u64) -> bool {
     (points as u64).saturating_mul(maxiter as u64) < work
 }
@@ -199,18 +204,21 @@ fn calculate_z_checked(
         let fit = (REPORT_ITEM_WORK / (maxiter as u64).max(1)) as usize;
         chunk_points = chunk_points.min(fit.max(REPORT_MIN_ITEM_POINTS));
     }
-    // Small chunks, stolen dynamically: the cost per point varies by 300x.
-    pool::install(|threads| {
-        pool::for_each_chunk_mut(threads, output, chunk_points, |k, out| {
-            if meter.cancelled() {
-                return;
-            }
-            let start = k * chunk_points;
-            let end = start + out.len();
-            serial(&zs[start..end], &cs[start..end], out);
-            meter.add(out.len() as u64);
-        })
-    })?;
+    let item = |k: usize, out: &mut [i32]| {
+        if meter.cancelled() {
+            return;
+        }
+        let start = k * chunk_points;
+        let end = start + out.len();
+        serial(&zs[start..end], &cs[start..end], out);
+        meter.add(out.len() as u64);
+    };
+    // Small chunks, claimed dynamically: the cost per point varies by 300x.
+    if is_short(zs.len(), maxiter, meter) {
+        pool::short(|par| par.chunks(output, chunk_points, item))?;
+        return meter.check();
+    }
+    pool::install(|threads| pool::for_each_chunk_mut(threads, output, chunk_points, item))?;
     meter.check()
 }
 
@@ -322,7 +330,11 @@ fn calculate_tile_checked(isa: Isa, grid: &Grid, tile: Tile, output: &mut [i32],
         pool::for_each_chunk_mut(1, output, rows_per_item * width, rows);
         return Ok(());
     }
-    // Items stolen dynamically: rows through the set cost far more than the rest.
+    // Items claimed dynamically: rows through the set cost far more than the rest.
+    if is_short(points, grid.maxiter, meter) {
+        pool::short(|par| par.chunks(output, rows_per_item * width, rows))?;
+        return meter.check();
+    }
     pool::install(|threads| pool::for_each_chunk_mut(threads, output, rows_per_item * width, rows))?;
     meter.check()
 }

@@ -8,8 +8,9 @@ use super::pi;
 use super::sieve::{for_each_survivor, Scratch, Sieve, MAX_CHUNK, SEG_BYTES};
 use super::trial::isqrt;
 use crate::error::try_vec;
+use crate::pool::{self, Par};
 use crate::progress::{self, Meter, Progress};
-use crate::{pool, Error};
+use crate::Error;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -93,27 +94,28 @@ impl Plan {
         (a, self.k1.min(a + self.chunk))
     }
 
-    /// Runs `f(scratch, chunk)` once for every chunk, on one worker per scratch; chunks not
-    /// started when `meter` is cancelled are skipped.
-    fn for_each_chunk(&self, scratch: &mut [Scratch], meter: &Meter, f: impl Fn(&mut Scratch, u64) + Sync) {
+    /// Runs `f(scratch, chunk)` once for every chunk, on one thread of `par` per scratch, each
+    /// claiming chunks in order; chunks not started when `meter` is cancelled are skipped.
+    fn for_each_chunk(&self, par: Par<'_>, scratch: &mut [Scratch], meter: &Meter, f: impl Fn(&mut Scratch, u64) + Sync) {
         if let [only] = scratch {
             (0..self.chunks).take_while(|_| !meter.cancelled()).for_each(|c| f(only, c));
             return;
         }
         let next = AtomicU64::new(0);
-        let (next, f) = (&next, &f);
-        rayon::scope(|s| {
-            for sc in scratch.iter_mut() {
-                s.spawn(move |_| loop {
-                    if meter.cancelled() {
-                        return;
-                    }
-                    let c = next.fetch_add(1, Ordering::Relaxed);
-                    if c >= self.chunks {
-                        return;
-                    }
-                    f(sc, c);
-                });
+        let workers = scratch.len();
+        let scratch: Vec<Mutex<&mut Scratch>> = scratch.iter_mut().map(Mutex::new).collect();
+        par.broadcast(workers, |w| {
+            // Each slot is locked once, by its own thread.
+            let mut sc = scratch[w].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            loop {
+                if meter.cancelled() {
+                    return;
+                }
+                let c = next.fetch_add(1, Ordering::Relaxed);
+                if c >= self.chunks {
+                    return;
+                }
+                f(&mut **sc, c);
             }
         });
     }
@@ -124,6 +126,7 @@ impl Plan {
     /// result is [`Error::Cancelled`].
     fn count_chunks(
         &self,
+        par: Par<'_>,
         scratch: &mut [Scratch],
         bitmap: Option<&mut [u8]>,
         meter: &Meter,
@@ -134,7 +137,7 @@ impl Plan {
             None => None,
         };
         let (lo, hi) = (self.sieve.lo(), self.sieve.hi());
-        self.for_each_chunk(scratch, meter, |sc, c| {
+        self.for_each_chunk(par, scratch, meter, |sc, c| {
             let (a, b) = self.chunk_range(c);
             let mut kept = slots.as_ref().map(|s| lock(&s[c as usize]));
             let mut count = 0;
@@ -193,16 +196,19 @@ fn atomic_vec(n: u64) -> Result<Vec<AtomicU64>, Error> {
     Ok(v)
 }
 
-/// Plans [lo, hi) (with lo < hi), allocates one scratch per worker and runs `job`, on the
-/// calling thread when the work is too small to be worth waking the pool.
+/// Plans [lo, hi) (with lo < hi), allocates one scratch per thread and runs `job` on the
+/// threads of its `Par`: the calling thread when the work is too small to be worth waking
+/// others, the team for short calls (`pool::short`) when the range is shorter than a call that
+/// reports progress and `meter` is not active, else the pool.
 fn run<R: Send>(
     lo: u64,
     hi: u64,
-    job: impl FnOnce(&Plan, &mut [Scratch]) -> Result<R, Error> + Send,
+    meter: &Meter,
+    job: impl FnOnce(&Plan, Par<'_>, &mut [Scratch]) -> Result<R, Error> + Send,
 ) -> Result<R, Error> {
-    let go = |threads: usize| {
-        let plan = Plan::new(lo, hi, threads)?;
-        let workers = plan.chunks.min(threads as u64) as usize;
+    let go = |par: Par<'_>| {
+        let plan = Plan::new(lo, hi, par.threads())?;
+        let workers = plan.chunks.min(par.threads() as u64) as usize;
         let mut scratch = Vec::new();
         scratch
             .try_reserve_exact(workers)
@@ -210,12 +216,14 @@ fn run<R: Send>(
         for _ in 0..workers {
             scratch.push(plan.sieve.scratch()?);
         }
-        job(&plan, &mut scratch)
+        job(&plan, par, &mut scratch)
     };
     if choose_bound(hi, hi - lo, (hi - lo).div_ceil(30 * MAX_CHUNK)).1 < SERIAL_COST_NS {
-        go(1)
+        go(Par::serial())
+    } else if hi - lo < REPORT_MIN_NUMBERS && !meter.is_active() && pool::short_calls() {
+        pool::short(go)?
     } else {
-        pool::install(go)?
+        pool::install(|threads| go(pool::Par::on_pool(threads)))?
     }
 }
 
@@ -225,9 +233,9 @@ pub(super) fn count_primes(lo: u64, hi: u64, progress: Option<&mut Progress<'_>>
         return Ok(0);
     }
     progress::track(progress, hi - lo >= REPORT_MIN_NUMBERS, hi - lo, |meter| {
-        run(lo, hi, |plan, scratch| {
+        run(lo, hi, meter, |plan, par, scratch| {
             let total = AtomicU64::new(wheel_primes(lo, hi).count() as u64);
-            plan.count_chunks(scratch, None, meter, |_, n| {
+            plan.count_chunks(par, scratch, None, meter, |_, n| {
                 total.fetch_add(n, Ordering::Relaxed);
             })?;
             Ok(total.into_inner())
@@ -276,7 +284,7 @@ fn primes_in_range_metered(lo: u64, hi: u64, out: &mut [u64], meter: &Meter) -> 
         return Err(Error::BufferTooSmall { required: usize::try_from(required).unwrap_or(usize::MAX) });
     }
     let head = wheel_primes(lo, hi).count(); // the primes 2, 3, 5, written first
-    run(lo, hi, move |plan, scratch| {
+    run(lo, hi, meter, move |plan, par, scratch| {
         // The total must be known before anything is written. Keep the sieved bits (1 byte per
         // 30 numbers: at most ln(hi) / 240 of the bytes the primes themselves take) so the range
         // is sieved only once, when they take at most half of `out`'s bytes and can be
@@ -288,7 +296,7 @@ fn primes_in_range_metered(lo: u64, hi: u64, out: &mut [u64], meter: &Meter) -> 
             None
         };
         let counts = atomic_vec(plan.chunks)?;
-        plan.count_chunks(scratch, bitmap.as_deref_mut(), meter, |c, n| counts[c as usize].store(n, Ordering::Relaxed))?;
+        plan.count_chunks(par, scratch, bitmap.as_deref_mut(), meter, |c, n| counts[c as usize].store(n, Ordering::Relaxed))?;
         let count = |c: u64| counts[c as usize].load(Ordering::Relaxed);
         let total = head as u128 + (0..plan.chunks).map(|c| u128::from(count(c))).sum::<u128>();
         if total > out.len() as u128 {
@@ -302,7 +310,7 @@ fn primes_in_range_metered(lo: u64, hi: u64, out: &mut [u64], meter: &Meter) -> 
         };
         // Every allocation is done: writing starts here.
         first.iter_mut().zip(wheel_primes(lo, hi)).for_each(|(slot, p)| *slot = p);
-        plan.for_each_chunk(scratch, Meter::off(), |sc, c| {
+        plan.for_each_chunk(par, scratch, Meter::off(), |sc, c| {
             let mut dst = lock(&dst[c as usize]);
             let mut n = 0;
             let mut write = |p| {

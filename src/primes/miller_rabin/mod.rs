@@ -182,6 +182,9 @@ const BATCH_PARALLEL_MIN: usize = 1024;
 const BATCH_CHUNK: usize = 512;
 /// Inputs from which a call with a progress callback reports: about a millisecond.
 const BATCH_REPORT_MIN: usize = 2048;
+/// Inputs shorter than this (a few milliseconds at most) run on the team for short calls
+/// (`pool::short`).
+const BATCH_SHORT_MAX: usize = 1 << 14;
 
 /// See [`super::is_prime_batch`].
 pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool], progress: Option<&mut Progress<'_>>) -> Result<(), Error> {
@@ -203,16 +206,20 @@ pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool], progress: Option
             serial(numbers, out);
             return Ok(());
         }
-        pool::install(|threads| {
-            pool::for_each_chunk_mut(threads, out, BATCH_CHUNK, |k, out| {
-                if meter.cancelled() {
-                    return;
-                }
-                let start = k * BATCH_CHUNK;
-                serial(&numbers[start..start + out.len()], out);
-                meter.add(out.len() as u64);
-            })
-        })?;
+        let chunk = |k: usize, out: &mut [bool]| {
+            if meter.cancelled() {
+                return;
+            }
+            let start = k * BATCH_CHUNK;
+            serial(&numbers[start..start + out.len()], out);
+            meter.add(out.len() as u64);
+        };
+        // Chunks claimed dynamically: a prime costs several times a composite.
+        if numbers.len() < BATCH_SHORT_MAX && !meter.is_active() && pool::short_calls() {
+            pool::short(|par| par.chunks(out, BATCH_CHUNK, chunk))?;
+        } else {
+            pool::install(|threads| pool::for_each_chunk_mut(threads, out, BATCH_CHUNK, chunk))?;
+        }
         meter.check()
     })
 }
