@@ -421,7 +421,7 @@ impl Par<'_> {
         unit: usize,
         f: impl Fn(usize, usize, &mut [T]) + Sync,
     ) {
-        assert!(unit > 0 && data.len() % unit == 0, "bands of whole units");
+        assert!(unit > 0 && data.len().is_multiple_of(unit), "bands of whole units");
         let units = data.len() / unit;
         let bands = self.threads().min(units).max(1);
         if bands == 1 {

@@ -115,7 +115,7 @@ impl Plan {
                 if c >= self.chunks {
                     return;
                 }
-                f(&mut **sc, c);
+                f(&mut sc, c);
             }
         });
     }
