@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Union
 
 from . import _backend
@@ -120,10 +120,10 @@ def _catches_sigint() -> bool:
             and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
 
 
-@contextmanager
-def watched(label: str, progress: Progress, *, long: bool) -> Iterator[Watch | None]:
+def watched(label: str, progress: Progress, *, long: bool) -> AbstractContextManager[Watch | None]:
     """Set a progress handler for the calls inside, when ``progress`` asks for one or when the
-    call is ``long`` and Ctrl-C must stay prompt; yields the Watch, or None when none is set.
+    call is ``long`` and Ctrl-C must stay prompt; yields the Watch, or None when none is set
+    (then nothing is done at all: short calls pay nothing here).
 
     On the way out the handler is removed, the SIGINT handler restored and the bar closed; a
     SIGINT that arrived during the call raises KeyboardInterrupt."""
@@ -133,8 +133,17 @@ def watched(label: str, progress: Progress, *, long: bool) -> Iterator[Watch | N
                         f"got {type(progress).__name__}")
     catch_sigint = long and _catches_sigint()
     if not (progress or catch_sigint):
-        yield None
-        return
+        return _UNWATCHED
+    return _watching(label, progress, catch_sigint)
+
+
+#: What watched() gives a call that needs no handler (nullcontext is reusable).
+_UNWATCHED: AbstractContextManager[None] = nullcontext(None)
+
+
+@contextmanager
+def _watching(label: str, progress: Progress, catch_sigint: bool) -> Iterator[Watch]:
+    """watched() when a handler is set."""
     watch = Watch(label, progress)
     backend = _backend.active()
     handler = backend.progress_handler(watch.report)
