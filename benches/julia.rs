@@ -5,8 +5,8 @@ mod common;
 
 use common::thread_counts;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use hpkern::julia::{self, Grid};
 use hpkern::isa::Isa;
+use hpkern::julia::{self, Grid};
 use hpkern::pool;
 use std::hint::black_box;
 use std::time::Duration;

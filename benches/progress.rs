@@ -33,32 +33,63 @@ fn bench_progress(c: &mut Criterion) {
     let mut flags = vec![false; numbers.len()];
     type Work<'a> = Box<dyn FnMut() + 'a>;
     let workloads: Vec<(&str, Work)> = vec![
-        ("julia_grid_1000x1000_300", Box::new(|| {
-            // SAFETY: julia holds 1000 * 1000 ints.
-            let s = unsafe { ffi::hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 1000, 1000, -0.62772, -0.42193, 300, julia.as_mut_ptr()) };
-            assert_eq!(s, HPK_OK);
-        })),
-        ("diffusion_run_512x512_1000", Box::new(|| {
-            // SAFETY: both hold n * n doubles and are distinct.
-            let s = unsafe { ffi::hpk_diffusion_run(grid.as_mut_ptr(), scratch.as_mut_ptr(), n, n, 1.0, 0.1, HPK_BOUNDARY_FIXED, 1000) };
-            assert_eq!(s, HPK_OK);
-        })),
-        ("check_prime_100109100129100151", Box::new(|| {
-            let mut p = false;
-            // SAFETY: p is a writable bool.
-            assert_eq!(unsafe { ffi::hpk_check_prime(black_box(100_109_100_129_100_151), &mut p) }, HPK_OK);
-            assert!(p);
-        })),
-        ("is_prime_batch_1e6", Box::new(|| {
-            // SAFETY: both hold numbers.len() elements.
-            assert_eq!(unsafe { ffi::hpk_is_prime_batch(numbers.as_ptr(), numbers.len(), flags.as_mut_ptr()) }, HPK_OK);
-        })),
-        ("count_primes_1e9", Box::new(|| {
-            let mut count = 0;
-            // SAFETY: count is a writable u64.
-            assert_eq!(unsafe { ffi::hpk_count_primes(0, black_box(1_000_000_000), &mut count) }, HPK_OK);
-            assert_eq!(count, 50_847_534);
-        })),
+        (
+            "julia_grid_1000x1000_300",
+            Box::new(|| {
+                // SAFETY: julia holds 1000 * 1000 ints.
+                let s = unsafe {
+                    ffi::hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 1000, 1000, -0.62772, -0.42193, 300, julia.as_mut_ptr())
+                };
+                assert_eq!(s, HPK_OK);
+            }),
+        ),
+        (
+            "diffusion_run_512x512_1000",
+            Box::new(|| {
+                // SAFETY: both hold n * n doubles and are distinct.
+                let s = unsafe {
+                    ffi::hpk_diffusion_run(
+                        grid.as_mut_ptr(),
+                        scratch.as_mut_ptr(),
+                        n,
+                        n,
+                        1.0,
+                        0.1,
+                        HPK_BOUNDARY_FIXED,
+                        1000,
+                    )
+                };
+                assert_eq!(s, HPK_OK);
+            }),
+        ),
+        (
+            "check_prime_100109100129100151",
+            Box::new(|| {
+                let mut p = false;
+                // SAFETY: p is a writable bool.
+                assert_eq!(unsafe { ffi::hpk_check_prime(black_box(100_109_100_129_100_151), &mut p) }, HPK_OK);
+                assert!(p);
+            }),
+        ),
+        (
+            "is_prime_batch_1e6",
+            Box::new(|| {
+                // SAFETY: both hold numbers.len() elements.
+                assert_eq!(
+                    unsafe { ffi::hpk_is_prime_batch(numbers.as_ptr(), numbers.len(), flags.as_mut_ptr()) },
+                    HPK_OK
+                );
+            }),
+        ),
+        (
+            "count_primes_1e9",
+            Box::new(|| {
+                let mut count = 0;
+                // SAFETY: count is a writable u64.
+                assert_eq!(unsafe { ffi::hpk_count_primes(0, black_box(1_000_000_000), &mut count) }, HPK_OK);
+                assert_eq!(count, 50_847_534);
+            }),
+        ),
     ];
     for (name, mut work) in workloads {
         let mut group = c.benchmark_group(format!("progress_{name}"));

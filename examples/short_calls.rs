@@ -26,10 +26,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .map(|a| a.parse().unwrap())
-        .collect();
+    let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse().unwrap()).collect();
     let n = args.first().copied().unwrap_or(512);
     let rounds = args.get(1).copied().unwrap_or(7);
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
@@ -58,9 +55,7 @@ fn main() {
             pool::set_short_calls(team);
             s.push(match k {
                 0 => per_call(20000, || {
-                    black_box(
-                        pool::install(|_| rayon::join(|| black_box(1), || black_box(2))).unwrap(),
-                    );
+                    black_box(pool::install(|_| rayon::join(|| black_box(1), || black_box(2))).unwrap());
                 }),
                 1 => per_call(20000, || {
                     pool::short(|par| {

@@ -117,11 +117,7 @@ fn run(mut cmd: Command, what: &str, cwd: Option<&Path>) {
     let out = cmd.output().unwrap_or_else(|err| panic!("cannot run the compiler for {what}: {shown}: {err}"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
-        panic!(
-            "compiling {what} failed ({}):\n{shown}\n{}{stderr}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout)
-        );
+        panic!("compiling {what} failed ({}):\n{shown}\n{}{stderr}", out.status, String::from_utf8_lossy(&out.stdout));
     }
     for line in stderr.lines().filter(|l| !l.trim().is_empty()) {
         println!("cargo:warning={what}: {line}");

@@ -43,8 +43,7 @@ impl std::error::Error for Error {}
 /// Reserve `n` elements without aborting the process when the request is impossible.
 pub(crate) fn try_vec<T: Clone>(n: usize, value: T, what: &str) -> Result<Vec<T>, Error> {
     let mut v = Vec::new();
-    v.try_reserve_exact(n)
-        .map_err(|_| Error::OutOfMemory(format!("cannot allocate {n} elements for {what}")))?;
+    v.try_reserve_exact(n).map_err(|_| Error::OutOfMemory(format!("cannot allocate {n} elements for {what}")))?;
     v.resize(n, value);
     Ok(v)
 }

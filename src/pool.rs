@@ -100,9 +100,8 @@ fn register_fork_handlers() {
     REGISTERED.call_once(|| {
         // SAFETY: the handlers are plain functions that live as long as the library (glibc
         // unregisters a shared object's handlers when it is unloaded).
-        let rc = unsafe {
-            libc::pthread_atfork(Some(before_fork), Some(after_fork_in_parent), Some(after_fork_in_child))
-        };
+        let rc =
+            unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork_in_parent), Some(after_fork_in_child)) };
         // Only ENOMEM is possible; the library then works as before, without fork protection.
         debug_assert_eq!(rc, 0, "pthread_atfork failed");
     });
@@ -125,13 +124,9 @@ static REGISTER_FORK_HANDLERS_AT_LOAD: extern "C" fn() = {
 fn automatic_threads() -> usize {
     static AUTOMATIC: OnceLock<usize> = OnceLock::new();
     *AUTOMATIC.get_or_init(|| {
-        let from_env = std::env::var("HPK_NUM_THREADS")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n > 0);
-        from_env
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .min(MAX_THREADS)
+        let from_env =
+            std::env::var("HPK_NUM_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0);
+        from_env.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).min(MAX_THREADS)
     })
 }
 
@@ -146,9 +141,7 @@ fn resolve(requested: usize) -> usize {
 /// Set the number of threads kernels use; 0 restores the automatic choice.
 pub fn set_num_threads(n: usize) -> Result<(), Error> {
     if n > MAX_THREADS {
-        return Err(Error::InvalidArgument(format!(
-            "thread count {n} is larger than the maximum {MAX_THREADS}"
-        )));
+        return Err(Error::InvalidArgument(format!("thread count {n} is larger than the maximum {MAX_THREADS}")));
     }
     state().requested = n;
     Ok(())
@@ -293,9 +286,8 @@ fn current_team(st: &mut PoolState, threads: usize) -> Result<Arc<Team>, Error> 
     }
     // Spinning threads that outnumber the cores would take turns with the ones working.
     let spin = threads <= std::thread::available_parallelism().map_or(1, |n| n.get());
-    let team = Team::new(threads, spin).map_err(|e| {
-        Error::OutOfMemory(format!("cannot start {} worker threads: {e}", threads - 1))
-    })?;
+    let team = Team::new(threads, spin)
+        .map_err(|e| Error::OutOfMemory(format!("cannot start {} worker threads: {e}", threads - 1)))?;
     let team = Arc::new(team);
     st.team = Some((Arc::clone(&team), pid));
     Ok(team)
@@ -319,8 +311,7 @@ where
             return Ok(op(Par(Inner::Serial)));
         }
         // Not from inside a rayon pool (ours, or the host's, whose workers are its cores).
-        let free =
-            POOL_CALLS.load(Ordering::SeqCst) == 0 && rayon::current_thread_index().is_none();
+        let free = POOL_CALLS.load(Ordering::SeqCst) == 0 && rayon::current_thread_index().is_none();
         if free {
             Some(current_team(&mut st, threads)?)
         } else {
@@ -367,11 +358,7 @@ impl Par<'_> {
 
     /// A `Par` for work inside [`install`]'s `op`, which got `threads`: the pool's threads.
     pub fn on_pool(threads: usize) -> Par<'static> {
-        Par(if threads > 1 {
-            Inner::Pool(threads)
-        } else {
-            Inner::Serial
-        })
+        Par(if threads > 1 { Inner::Pool(threads) } else { Inner::Serial })
     }
 
     /// The number of threads the work can be spread over.
@@ -415,12 +402,7 @@ impl Par<'_> {
     /// `data` (whole units of `unit` elements) cut into one contiguous band per thread (fewer if
     /// there are fewer units), `f(k, first unit, band k)` for each on thread `k`: band `k` is
     /// units `k * units / bands..(k + 1) * units / bands`, the same from call to call.
-    pub fn bands<T: Send>(
-        self,
-        data: &mut [T],
-        unit: usize,
-        f: impl Fn(usize, usize, &mut [T]) + Sync,
-    ) {
+    pub fn bands<T: Send>(self, data: &mut [T], unit: usize, f: impl Fn(usize, usize, &mut [T]) + Sync) {
         assert!(unit > 0 && data.len().is_multiple_of(unit), "bands of whole units");
         let units = data.len() / unit;
         let bands = self.threads().min(units).max(1);
@@ -432,21 +414,14 @@ impl Par<'_> {
             let (first, end) = (k * units / bands, (k + 1) * units / bands);
             // SAFETY: bands are disjoint ranges of `data`, each given to one thread, while
             // `data` stays mutably borrowed by this call.
-            let band = unsafe {
-                std::slice::from_raw_parts_mut(base.get().add(first * unit), (end - first) * unit)
-            };
+            let band = unsafe { std::slice::from_raw_parts_mut(base.get().add(first * unit), (end - first) * unit) };
             f(k, first, band);
         });
     }
 
     /// `f(k, chunk)` for each `chunk_len`-element chunk `k` of `data` (the last may be shorter),
     /// claimed in order by whichever thread is free: for work whose cost varies along `data`.
-    pub fn chunks<T: Send>(
-        self,
-        data: &mut [T],
-        chunk_len: usize,
-        f: impl Fn(usize, &mut [T]) + Sync,
-    ) {
+    pub fn chunks<T: Send>(self, data: &mut [T], chunk_len: usize, f: impl Fn(usize, &mut [T]) + Sync) {
         assert!(chunk_len > 0);
         match self.0 {
             Inner::Serial => for_each_chunk_mut(1, data, chunk_len, f),
@@ -463,12 +438,8 @@ impl Par<'_> {
                     let start = k * chunk_len;
                     // SAFETY: each chunk index is claimed by one thread only; chunks are
                     // disjoint ranges of `data`, which stays mutably borrowed by this call.
-                    let chunk = unsafe {
-                        std::slice::from_raw_parts_mut(
-                            base.get().add(start),
-                            chunk_len.min(len - start),
-                        )
-                    };
+                    let chunk =
+                        unsafe { std::slice::from_raw_parts_mut(base.get().add(start), chunk_len.min(len - start)) };
                     f(k, chunk);
                 });
             }
@@ -522,26 +493,18 @@ mod tests {
                             *x = first * unit + i;
                         }
                     });
-                    assert!(
-                        data.iter().enumerate().all(|(i, &x)| i == x),
-                        "bands {len} x {unit}"
-                    );
+                    assert!(data.iter().enumerate().all(|(i, &x)| i == x), "bands {len} x {unit}");
                 }
                 for chunk in [1usize, 5, 64, 2000] {
                     let mut data = vec![usize::MAX; len];
                     par.chunks(&mut data, chunk, |k, c| {
-                        assert!(
-                            c.len() <= chunk && (c.len() == chunk || k == len.div_ceil(chunk) - 1)
-                        );
+                        assert!(c.len() <= chunk && (c.len() == chunk || k == len.div_ceil(chunk) - 1));
                         for (i, x) in c.iter_mut().enumerate() {
                             assert_eq!(*x, usize::MAX);
                             *x = k * chunk + i;
                         }
                     });
-                    assert!(
-                        data.iter().enumerate().all(|(i, &x)| i == x),
-                        "chunks {len} by {chunk}"
-                    );
+                    assert!(data.iter().enumerate().all(|(i, &x)| i == x), "chunks {len} by {chunk}");
                 }
             }
             let hits: Vec<AtomicUsize> = (0..par.threads()).map(|_| AtomicUsize::new(0)).collect();
@@ -553,10 +516,7 @@ mod tests {
         check(Par::serial());
         for threads in [2, 3] {
             with_private_team(threads, check);
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| check(Par::on_pool(threads)));
         }
     }

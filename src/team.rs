@@ -91,16 +91,11 @@ impl Team {
             busy: AtomicBool::new(false),
             spin,
         });
-        let team = Team {
-            shared,
-            threads: threads.max(1),
-        };
+        let team = Team { shared, threads: threads.max(1) };
         for w in 1..team.threads {
             let shared = Arc::clone(&team.shared);
             // On failure `team` is dropped, which stops the workers already started.
-            std::thread::Builder::new()
-                .name(format!("hpkern-team-{w}"))
-                .spawn(move || worker(&shared, w))?;
+            std::thread::Builder::new().name(format!("hpkern-team-{w}")).spawn(move || worker(&shared, w))?;
         }
         Ok(team)
     }
@@ -113,9 +108,7 @@ impl Team {
     /// The team for one call, or `None` if another call is using it.
     pub(crate) fn try_acquire(&self) -> Option<Acquired<'_>> {
         let s = &self.shared;
-        s.busy
-            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .ok()?;
+        s.busy.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).ok()?;
         Some(Acquired(self))
     }
 }
@@ -215,8 +208,7 @@ fn worker(s: &Shared, w: usize) {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| unsafe { (*job)(w) })) {
             lock(&s.panic).get_or_insert(payload);
         }
-        if s.pending.fetch_sub(1, Ordering::SeqCst) == 1 && s.caller_waiting.load(Ordering::SeqCst)
-        {
+        if s.pending.fetch_sub(1, Ordering::SeqCst) == 1 && s.caller_waiting.load(Ordering::SeqCst) {
             let _g = lock(&s.done_lock);
             s.done.notify_one();
         }
@@ -265,16 +257,10 @@ mod tests {
                 let t = team.try_acquire().unwrap();
                 assert!(team.try_acquire().is_none(), "one call at a time");
                 t.run(&|w| {
-                    let name = std::thread::current()
-                        .name()
-                        .map(str::to_owned)
-                        .unwrap_or_default();
+                    let name = std::thread::current().name().map(str::to_owned).unwrap_or_default();
                     assert!(lock(&seen[w]).replace(name).is_none());
                 });
-                let names: Vec<String> = seen
-                    .into_iter()
-                    .map(|m| m.into_inner().unwrap().unwrap())
-                    .collect();
+                let names: Vec<String> = seen.into_iter().map(|m| m.into_inner().unwrap().unwrap()).collect();
                 assert_eq!(names[1], "hpkern-team-1");
                 assert_eq!(names[2], "hpkern-team-2");
                 assert_ne!(names[0], names[1]);
@@ -284,9 +270,7 @@ mod tests {
             }
             let t = team.try_acquire().unwrap();
             for bad in [0, 2] {
-                let r = catch_unwind(AssertUnwindSafe(|| {
-                    t.run(&|w| assert_ne!(w, bad, "on purpose"))
-                }));
+                let r = catch_unwind(AssertUnwindSafe(|| t.run(&|w| assert_ne!(w, bad, "on purpose"))));
                 assert!(r.is_err());
             }
             let count = AtomicUsize::new(0);

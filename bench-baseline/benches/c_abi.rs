@@ -92,9 +92,7 @@ fn c_abi(c: &mut Criterion) {
     // Per-step cost of multi-step runs; 4096 runs 10 of its 100 steps to stay in the time budget.
     for (n, steps) in [(512usize, 1000u64), (4096, 10)] {
         let (mut grid, mut scratch) = (book_grid(n), vec![0.0; n * n]);
-        g.bench_function(format!("diffusion_run_{n}x{steps}"), |b| {
-            b.iter(|| run(&mut grid, &mut scratch, n, steps))
-        });
+        g.bench_function(format!("diffusion_run_{n}x{steps}"), |b| b.iter(|| run(&mut grid, &mut scratch, n, steps)));
     }
 
     let n = 100_109_100_129_100_151u64;
@@ -112,9 +110,7 @@ fn c_abi(c: &mut Criterion) {
             p
         })
         .collect();
-    g.bench_function("is_prime_1000_calls", |b| {
-        b.iter(|| primes.iter().all(|&p| is_prime(black_box(p))))
-    });
+    g.bench_function("is_prime_1000_calls", |b| b.iter(|| primes.iter().all(|&p| is_prime(black_box(p)))));
 
     let numbers: Vec<u64> = (0..1_000_000).map(|_| xorshift(&mut state)).collect();
     let mut flags = vec![false; numbers.len()];

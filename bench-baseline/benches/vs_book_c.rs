@@ -12,7 +12,11 @@ use std::time::Duration;
 fn hpkern_threads() -> Vec<usize> {
     pool::set_num_threads(0).unwrap();
     let all = pool::num_threads();
-    if all > 1 { vec![1, all] } else { vec![1] }
+    if all > 1 {
+        vec![1, all]
+    } else {
+        vec![1]
+    }
 }
 
 fn julia(c: &mut Criterion) {

@@ -3,8 +3,16 @@
 extern "C" {
     fn book_evolve(input: *const f64, out: *mut f64, rows: usize, cols: usize, d: f64, dt: f64);
     fn book_julia_grid(
-        x1: f64, x2: f64, y1: f64, y2: f64, width: usize, height: usize,
-        c_re: f64, c_im: f64, maxiter: i32, output: *mut i32,
+        x1: f64,
+        x2: f64,
+        y1: f64,
+        y2: f64,
+        width: usize,
+        height: usize,
+        c_re: f64,
+        c_im: f64,
+        maxiter: i32,
+        output: *mut i32,
     );
     fn book_check_prime(n: u64) -> bool;
 }

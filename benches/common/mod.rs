@@ -7,7 +7,11 @@ use hpkern::pool;
 pub fn thread_counts() -> Vec<usize> {
     pool::set_num_threads(0).unwrap();
     let all = pool::num_threads();
-    if all > 1 { vec![1, all] } else { vec![1] }
+    if all > 1 {
+        vec![1, all]
+    } else {
+        vec![1]
+    }
 }
 
 /// The book's initial condition: zeros with 0.005 in rows and columns [0.4 n, 0.5 n).

@@ -70,14 +70,27 @@ impl HpkComplex {
 }
 
 pub type DiffusionEvolve = unsafe extern "C" fn(*const f64, *mut f64, usize, usize, f64, f64, HpkBoundary) -> HpkStatus;
-pub type DiffusionRun =
-    unsafe extern "C" fn(*mut f64, *mut f64, usize, usize, f64, f64, HpkBoundary, u64) -> HpkStatus;
+pub type DiffusionRun = unsafe extern "C" fn(*mut f64, *mut f64, usize, usize, f64, f64, HpkBoundary, u64) -> HpkStatus;
 pub type JuliaCalculateZ =
     unsafe extern "C" fn(*const HpkComplex, *const HpkComplex, usize, i32, *mut i32) -> HpkStatus;
 pub type JuliaGrid = unsafe extern "C" fn(f64, f64, f64, f64, usize, usize, f64, f64, i32, *mut i32) -> HpkStatus;
 /// x1, x2, y1, y2, width, height, row0, col0, rows, cols, c_re, c_im, maxiter, output.
-pub type JuliaTile =
-    unsafe extern "C" fn(f64, f64, f64, f64, usize, usize, usize, usize, usize, usize, f64, f64, i32, *mut i32) -> HpkStatus;
+pub type JuliaTile = unsafe extern "C" fn(
+    f64,
+    f64,
+    f64,
+    f64,
+    usize,
+    usize,
+    usize,
+    usize,
+    usize,
+    usize,
+    f64,
+    f64,
+    i32,
+    *mut i32,
+) -> HpkStatus;
 pub type LastErrorMessage = unsafe extern "C" fn() -> *const c_char;
 pub type SmallestFactorInRange = unsafe extern "C" fn(u64, u64, u64, *mut u64) -> HpkStatus;
 pub type CheckPrime = unsafe extern "C" fn(u64, *mut bool) -> HpkStatus;
@@ -521,7 +534,14 @@ pub const BOOK_JULIA_SUM: i64 = 33_219_980;
 /// One diffusion step by the header's formula, cell by cell with wrapped indices:
 /// `out[i][j] = in[i][j] + d*dt*(in[i+1][j] + in[i-1][j] + in[i][j+1] + in[i][j-1] - 4*in[i][j])`;
 /// fixed: edge cells copied unchanged (fewer than 3 rows or columns: all edge); periodic: wrap.
-pub fn diffusion_reference(input: &[f64], rows: usize, cols: usize, d: f64, dt: f64, boundary: HpkBoundary) -> Vec<f64> {
+pub fn diffusion_reference(
+    input: &[f64],
+    rows: usize,
+    cols: usize,
+    d: f64,
+    dt: f64,
+    boundary: HpkBoundary,
+) -> Vec<f64> {
     assert_eq!(input.len(), rows * cols);
     let at = |i: usize, j: usize| input[i * cols + j];
     let mut out = vec![0.0; rows * cols];

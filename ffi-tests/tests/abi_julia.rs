@@ -9,8 +9,7 @@ const CANARY: i32 = 0x5a5a_5a5a;
 #[allow(clippy::too_many_arguments)]
 fn grid(x1: f64, x2: f64, y1: f64, y2: f64, width: usize, height: usize, c: HpkComplex, maxiter: i32) -> Vec<i32> {
     let mut out = vec![CANARY; width * height];
-    let status =
-        unsafe { (hpk().julia_grid)(x1, x2, y1, y2, width, height, c.re, c.im, maxiter, out.as_mut_ptr()) };
+    let status = unsafe { (hpk().julia_grid)(x1, x2, y1, y2, width, height, c.re, c.im, maxiter, out.as_mut_ptr()) };
     assert_eq!(status, HPK_OK, "julia_grid: {}", hpk().last_error());
     out
 }
@@ -66,19 +65,19 @@ fn book_picture_through_both_exports() {
 fn exact_small_cases() {
     let z = HpkComplex::new;
     let cases: &[(HpkComplex, HpkComplex, i32, i32)] = &[
-        (z(0.0, 0.0), z(0.0, 0.0), 50, 50),   // fixed point 0
-        (z(3.0, 0.0), z(0.0, 0.0), 50, 0),    // outside at once
-        (z(2.0, 0.0), z(0.0, 0.0), 50, 0),    // |z|^2 = 4 is not < 4
+        (z(0.0, 0.0), z(0.0, 0.0), 50, 50), // fixed point 0
+        (z(3.0, 0.0), z(0.0, 0.0), 50, 0),  // outside at once
+        (z(2.0, 0.0), z(0.0, 0.0), 50, 0),  // |z|^2 = 4 is not < 4
         (z(0.0, -2.0), z(0.0, 0.0), 50, 0),
-        (z(1.99, 0.0), z(0.0, 0.0), 50, 1),   // 3.9601 < 4, then 15.68...
-        (z(0.0, 0.0), z(1.0, 0.0), 50, 2),    // 0 -> 1 -> 2
-        (z(0.0, 0.0), z(-2.0, 0.0), 50, 1),   // 0 -> -2
-        (z(0.0, 0.0), z(-1.0, 0.0), 77, 77),  // the 2-cycle 0, -1
-        (z(0.0, 0.0), z(0.0, 1.0), 40, 40),   // 0, i, -1+i, -i, -1+i, ... bounded
-        (z(0.0, 0.0), z(0.25, 0.0), 100, 100), // converges to 1/2
-        (z(1.0, 1.0), z(0.0, 0.0), 10, 1),    // 1+i -> 2i
-        (z(0.6, 0.8), z(0.0, 0.0), 30, 30),   // |z| = 1 up to rounding: stays near the unit circle
-        (z(0.0, 0.0), z(0.0, 0.0), 0, 0),     // maxiter 0
+        (z(1.99, 0.0), z(0.0, 0.0), 50, 1),      // 3.9601 < 4, then 15.68...
+        (z(0.0, 0.0), z(1.0, 0.0), 50, 2),       // 0 -> 1 -> 2
+        (z(0.0, 0.0), z(-2.0, 0.0), 50, 1),      // 0 -> -2
+        (z(0.0, 0.0), z(-1.0, 0.0), 77, 77),     // the 2-cycle 0, -1
+        (z(0.0, 0.0), z(0.0, 1.0), 40, 40),      // 0, i, -1+i, -i, -1+i, ... bounded
+        (z(0.0, 0.0), z(0.25, 0.0), 100, 100),   // converges to 1/2
+        (z(1.0, 1.0), z(0.0, 0.0), 10, 1),       // 1+i -> 2i
+        (z(0.6, 0.8), z(0.0, 0.0), 30, 30),      // |z| = 1 up to rounding: stays near the unit circle
+        (z(0.0, 0.0), z(0.0, 0.0), 0, 0),        // maxiter 0
         (z(5.0, 5.0), z(0.0, 0.0), i32::MAX, 0), // the largest maxiter, escaping at once
     ];
     let zs: Vec<HpkComplex> = cases.iter().map(|c| c.0).collect();

@@ -210,11 +210,8 @@ fn status_constants_match_header() {
     assert_eq!(header_define("HPK_BOUNDARY_FIXED"), HPK_BOUNDARY_FIXED as u64);
     assert_eq!(header_define("HPK_BOUNDARY_PERIODIC"), HPK_BOUNDARY_PERIODIC as u64);
     // No status in the header that this crate does not know.
-    let header_statuses: BTreeSet<&str> = defines
-        .keys()
-        .map(String::as_str)
-        .filter(|k| *k == "HPK_OK" || k.starts_with("HPK_ERR_"))
-        .collect();
+    let header_statuses: BTreeSet<&str> =
+        defines.keys().map(String::as_str).filter(|k| *k == "HPK_OK" || k.starts_with("HPK_ERR_")).collect();
     let ours: BTreeSet<&str> = STATUSES.iter().map(|&(n, _)| n).collect();
     assert_eq!(header_statuses, ours);
     let boundaries = defines.keys().filter(|k| k.starts_with("HPK_BOUNDARY_")).count();
@@ -249,7 +246,8 @@ fn thread_count_round_trip() {
         assert_eq!((lib.set_num_threads)(0), HPK_OK);
         let automatic = (lib.get_num_threads)();
         assert!(automatic >= 1);
-        let from_env = std::env::var("HPK_NUM_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0);
+        let from_env =
+            std::env::var("HPK_NUM_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0);
         let expected = from_env.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         assert_eq!(automatic, expected.min(1024));
     }

@@ -150,7 +150,9 @@ fn smallest_factor_is_exact_at_the_edges() {
     assert_eq!(smallest_factor(1, 0, 100_000), 0);
     assert_eq!(smallest_factor(1, 1, 2), 0);
     // Empty ranges.
-    for (n, from, to) in [(100, 10, 10), (100, 20, 10), (100, 0, 0), (100, 0, 2), (0, 5, 5), (0, 0, 1), (u64::MAX, u64::MAX, u64::MAX)] {
+    for (n, from, to) in
+        [(100, 10, 10), (100, 20, 10), (100, 0, 0), (100, 0, 2), (0, 5, 5), (0, 0, 1), (u64::MAX, u64::MAX, u64::MAX)]
+    {
         assert_eq!(smallest_factor(n, from, to), 0, "[{from}, {to}) for {n}");
     }
     // 2^64 - 1 = 3 x 5 x 17 x 257 x 641 x 65537 x 6700417.

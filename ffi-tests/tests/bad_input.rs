@@ -48,7 +48,8 @@ const COUNT: &str = "hpk_count_primes";
 const PRIMES: &str = "hpk_primes_in_range";
 const THREADS: &str = "hpk_set_num_threads";
 /// Every export taking pointers or sizes, and the fewest rows each must have.
-const EXPORTS: [&str; 12] = [EVOLVE, RUN, CALC_Z, GRID, TILE, FACTOR, CHECK_PRIME, IS_PRIME, BATCH, COUNT, PRIMES, THREADS];
+const EXPORTS: [&str; 12] =
+    [EVOLVE, RUN, CALC_Z, GRID, TILE, FACTOR, CHECK_PRIME, IS_PRIME, BATCH, COUNT, PRIMES, THREADS];
 const MIN_ROWS_PER_EXPORT: usize = 24;
 
 const NAN: f64 = f64::NAN;
@@ -208,7 +209,14 @@ impl Table {
         expect: HpkStatus,
         call: impl Fn(&mut Mem) -> HpkStatus + Send + Sync + 'static,
     ) -> &mut Case {
-        self.cases.push(Case { export, name: name.into(), expect, call: Box::new(call), check: None, sets_threads: false });
+        self.cases.push(Case {
+            export,
+            name: name.into(),
+            expect,
+            call: Box::new(call),
+            check: None,
+            sets_threads: false,
+        });
         self.cases.last_mut().unwrap()
     }
 }
@@ -223,7 +231,10 @@ fn same<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Result<(
 }
 
 fn status_name(status: HpkStatus) -> String {
-    STATUSES.iter().find(|s| s.1 == status).map_or_else(|| format!("unknown status {status}"), |s| format!("{} [{status}]", s.0))
+    STATUSES
+        .iter()
+        .find(|s| s.1 == status)
+        .map_or_else(|| format!("unknown status {status}"), |s| format!("{} [{status}]", s.0))
 }
 
 thread_local! {
@@ -265,7 +276,11 @@ fn run_case(case: &Case, handler: bool) -> Vec<String> {
                     problems.push(format!("{} after {reports} progress reports", status_name(status)));
                 }
                 if status != case.expect {
-                    problems.push(format!("status {}, expected {} (detail: {detail:?})", status_name(status), status_name(case.expect)));
+                    problems.push(format!(
+                        "status {}, expected {} (detail: {detail:?})",
+                        status_name(status),
+                        status_name(case.expect)
+                    ));
                 }
                 if status == HPK_OK {
                     if !detail.is_empty() {
@@ -407,8 +422,14 @@ const D: f64 = 1.0;
 const DT: f64 = 0.125;
 
 /// `rows x cols` that overflow usize.
-const OVERFLOWING_USIZE: [(usize, usize); 6] =
-    [(usize::MAX, 2), (2, usize::MAX), (1 << 32, 1 << 32), (usize::MAX, usize::MAX), (1 << 33, 1 << 31), (3, usize::MAX / 2)];
+const OVERFLOWING_USIZE: [(usize, usize); 6] = [
+    (usize::MAX, 2),
+    (2, usize::MAX),
+    (1 << 32, 1 << 32),
+    (usize::MAX, usize::MAX),
+    (1 << 33, 1 << 31),
+    (3, usize::MAX / 2),
+];
 
 #[derive(Clone, Copy)]
 enum Diffusion {
@@ -443,7 +464,17 @@ impl Diffusion {
     }
     /// The call; run does `steps` steps.
     #[allow(clippy::too_many_arguments)]
-    fn call(self, a: *mut f64, b: *mut f64, rows: usize, cols: usize, d: f64, dt: f64, boundary: u32, steps: u64) -> HpkStatus {
+    fn call(
+        self,
+        a: *mut f64,
+        b: *mut f64,
+        rows: usize,
+        cols: usize,
+        d: f64,
+        dt: f64,
+        boundary: u32,
+        steps: u64,
+    ) -> HpkStatus {
         let lib = hpk();
         // SAFETY: every pointer points to at least rows*cols elements when the sizes are valid;
         // with invalid sizes the library must reject the call before touching memory.
@@ -494,7 +525,17 @@ fn diffusion_rows(t: &mut Table, k: Diffusion) {
     }
     // rows*cols fits, rows*cols*8 does not fit isize (or usize).
     let isize_limit = isize::MAX as usize / 8; // the most doubles a slice can hold
-    for (rows, cols) in [(1 << 30, 1 << 30), (3, 1 << 59), (1, 1 << 60), (1 << 31, 1 << 29), (isize_limit + 1, 1), (1 << 61, 1), (1 << 62, 1), (1, usize::MAX), (usize::MAX / 8, 2)] {
+    for (rows, cols) in [
+        (1 << 30, 1 << 30),
+        (3, 1 << 59),
+        (1, 1 << 60),
+        (1 << 31, 1 << 29),
+        (isize_limit + 1, 1),
+        (1 << 61, 1),
+        (1 << 62, 1),
+        (1, usize::MAX),
+        (usize::MAX / 8, 2),
+    ] {
         let cells: usize = rows.checked_mul(cols).expect("rows*cols fits usize");
         assert!(cells > isize_limit, "{rows}x{cols}: {cells} doubles fit isize");
         t.add(e, format!("rows*cols*8 past isize::MAX: {rows}x{cols}"), HPK_ERR_INVALID_SIZE, move |m| {
@@ -538,10 +579,15 @@ fn diffusion_rows(t: &mut Table, k: Diffusion) {
     // Identical and partially overlapping grids, both directions, in one buffer of 2n doubles.
     let n = ROWS * COLS;
     for (shape, boundary) in [((ROWS, COLS), FIXED), ((ROWS, COLS), PERIODIC), ((1, 1), FIXED)] {
-        t.add(e, format!("{a_name} == {b_name}, {}x{}, boundary {boundary}", shape.0, shape.1), HPK_ERR_OVERLAP, move |m| {
-            let p = m.f64_inout("shared", &grid_values(2 * n));
-            k.call(p, p, shape.0, shape.1, D, DT, boundary, 1)
-        });
+        t.add(
+            e,
+            format!("{a_name} == {b_name}, {}x{}, boundary {boundary}", shape.0, shape.1),
+            HPK_ERR_OVERLAP,
+            move |m| {
+                let p = m.f64_inout("shared", &grid_values(2 * n));
+                k.call(p, p, shape.0, shape.1, D, DT, boundary, 1)
+            },
+        );
     }
     for off in [1, 2, n / 2, n - 1] {
         t.add(e, format!("{b_name} starts {off} doubles into {a_name}"), HPK_ERR_OVERLAP, move |m| {
@@ -556,7 +602,8 @@ fn diffusion_rows(t: &mut Table, k: Diffusion) {
 
     // Valid: adjacent grids (disjoint, sharing no byte), both orders, with exact values.
     for (a_first, boundary) in [(true, FIXED), (false, PERIODIC)] {
-        let order = if a_first { format!("{b_name} right after {a_name}") } else { format!("{a_name} right after {b_name}") };
+        let order =
+            if a_first { format!("{b_name} right after {a_name}") } else { format!("{a_name} right after {b_name}") };
         t.add(e, format!("valid: {order}, boundary {boundary}"), HPK_OK, move |m| {
             let mut values = grid_values(2 * n);
             let (a_at, b_at) = if a_first { (0, n) } else { (n, 0) };
@@ -663,18 +710,30 @@ fn julia_grid(x: [f64; 4], width: usize, height: usize, c: [f64; 2], maxiter: i3
 }
 
 /// A tile `[row0, col0, rows, cols]` of the `width x height` grid.
-fn julia_tile(x: [f64; 4], width: usize, height: usize, tile: [usize; 4], c: [f64; 2], maxiter: i32, out: *mut i32) -> HpkStatus {
+fn julia_tile(
+    x: [f64; 4],
+    width: usize,
+    height: usize,
+    tile: [usize; 4],
+    c: [f64; 2],
+    maxiter: i32,
+    out: *mut i32,
+) -> HpkStatus {
     let [row0, col0, rows, cols] = tile;
     // SAFETY: `out` holds rows*cols values when the sizes are valid; otherwise the library must
     // reject the call first.
-    unsafe { (hpk().julia_tile)(x[0], x[1], x[2], x[3], width, height, row0, col0, rows, cols, c[0], c[1], maxiter, out) }
+    unsafe {
+        (hpk().julia_tile)(x[0], x[1], x[2], x[3], width, height, row0, col0, rows, cols, c[0], c[1], maxiter, out)
+    }
 }
 
 fn julia_tile_rows(t: &mut Table) {
     let e = TILE;
     const T: [usize; 4] = [1, 2, 3, 4]; // rows 1..4, columns 2..6 of the W x H = 6 x 5 grid
     for (what, tile) in [("a tile", T), ("the whole grid", [0, 0, H, W]), ("one pixel", [H - 1, W - 1, 1, 1])] {
-        t.add(e, format!("NULL output, {what}"), HPK_ERR_NULL_POINTER, move |_| julia_tile(BOX, W, H, tile, BOOK_C, 300, null_mut()));
+        t.add(e, format!("NULL output, {what}"), HPK_ERR_NULL_POINTER, move |_| {
+            julia_tile(BOX, W, H, tile, BOOK_C, 300, null_mut())
+        });
     }
     // Zero dimensions of the grid or the tile.
     for (w, h, tile) in [(0, H, T), (W, 0, T), (W, H, [0, 0, 0, 3]), (W, H, [0, 0, 3, 0]), (W, H, [0, 0, 0, 0])] {
@@ -691,8 +750,16 @@ fn julia_tile_rows(t: &mut Table) {
         });
     }
     // A tile that does not lie inside the grid, also where row0 + rows overflows.
-    for tile in [[0, 0, H + 1, 1], [0, 0, 1, W + 1], [H, 0, 1, 1], [0, W, 1, 1], [4, 0, 2, 1], [0, 5, 1, 2],
-                 [usize::MAX, 0, 1, 1], [0, usize::MAX, 1, 1]] {
+    for tile in [
+        [0, 0, H + 1, 1],
+        [0, 0, 1, W + 1],
+        [H, 0, 1, 1],
+        [0, W, 1, 1],
+        [4, 0, 2, 1],
+        [0, 5, 1, 2],
+        [usize::MAX, 0, 1, 1],
+        [0, usize::MAX, 1, 1],
+    ] {
         t.add(e, format!("tile {tile:?} outside the {W} x {H} grid"), HPK_ERR_INVALID_ARGUMENT, move |m| {
             let out = m.i32_out("output", 12);
             julia_tile(BOX, W, H, tile, BOOK_C, 300, out)
@@ -707,12 +774,21 @@ fn julia_tile_rows(t: &mut Table) {
     }
     for (what, v) in non_finite() {
         for k in 0..6 {
-            t.add(e, format!("argument {k} of x1, x2, y1, y2, c_re, c_im = {what}"), HPK_ERR_INVALID_ARGUMENT, move |m| {
-                let (mut x, mut c) = (BOX, BOOK_C);
-                if k < 4 { x[k] = v } else { c[k - 4] = v }
-                let out = m.i32_out("output", 12);
-                julia_tile(x, W, H, T, c, 300, out)
-            });
+            t.add(
+                e,
+                format!("argument {k} of x1, x2, y1, y2, c_re, c_im = {what}"),
+                HPK_ERR_INVALID_ARGUMENT,
+                move |m| {
+                    let (mut x, mut c) = (BOX, BOOK_C);
+                    if k < 4 {
+                        x[k] = v
+                    } else {
+                        c[k - 4] = v
+                    }
+                    let out = m.i32_out("output", 12);
+                    julia_tile(x, W, H, T, c, 300, out)
+                },
+            );
         }
     }
     for off in 1..4isize {
@@ -729,7 +805,8 @@ fn julia_tile_rows(t: &mut Table) {
             julia_tile([0.0, 4.0, 0.0, 3.0], 4, 3, [row0, col0, rows, cols], [0.0, 0.0], 10, out)
         })
         .check(move |m| {
-            let want: Vec<i32> = (row0..row0 + rows).flat_map(|r| (col0..col0 + cols).map(move |k| GRID_4X3[r * 4 + k])).collect();
+            let want: Vec<i32> =
+                (row0..row0 + rows).flat_map(|r| (col0..col0 + cols).map(move |k| GRID_4X3[r * 4 + k])).collect();
             same("output", m.i32s("output", 0, rows * cols), want)?;
             m.untouched_outside("output", 0..rows * cols * 4)
         });
@@ -747,7 +824,9 @@ fn julia_grid_rows(t: &mut Table) {
         ("1000x1000", BOX, 1000, 1000, BOOK_C, 300),
         ("degenerate box x1 == x2", [0.5, 0.5, -1.0, 1.0], W, H, BOOK_C, 10),
     ] {
-        t.add(e, format!("NULL output, {what}"), HPK_ERR_NULL_POINTER, move |_| julia_grid(x, w, h, c, maxiter, null_mut()));
+        t.add(e, format!("NULL output, {what}"), HPK_ERR_NULL_POINTER, move |_| {
+            julia_grid(x, w, h, c, maxiter, null_mut())
+        });
     }
     // Zero dimensions.
     for (w, h) in [(0, H), (W, 0), (0, 0), (0, 1), (1, 0), (0, usize::MAX), (usize::MAX, 0)] {
@@ -764,7 +843,15 @@ fn julia_grid_rows(t: &mut Table) {
         });
     }
     let isize_limit = isize::MAX as usize / 4;
-    for (w, h) in [(1 << 31, 1 << 31), (3, 1 << 60), (1, 1 << 61), (isize_limit + 1, 1), (1 << 62, 2), (1, usize::MAX), (usize::MAX / 4, 3)] {
+    for (w, h) in [
+        (1 << 31, 1 << 31),
+        (3, 1 << 60),
+        (1, 1 << 61),
+        (isize_limit + 1, 1),
+        (1 << 62, 2),
+        (1, usize::MAX),
+        (usize::MAX / 4, 3),
+    ] {
         let points: usize = w.checked_mul(h).expect("width*height fits usize");
         assert!(points > isize_limit);
         t.add(e, format!("width*height*4 past isize::MAX: {w} x {h}"), HPK_ERR_INVALID_SIZE, move |m| {
@@ -843,7 +930,11 @@ fn julia_grid_rows(t: &mut Table) {
 const N: usize = 8;
 
 /// Points 0.1 + 0.2i (zs) and the book's constant (cs); `bad` replaces one element.
-fn z_inputs(m: &mut Mem, bad_z: Option<(usize, HpkComplex)>, bad_c: Option<(usize, HpkComplex)>) -> (*mut HpkComplex, *mut HpkComplex) {
+fn z_inputs(
+    m: &mut Mem,
+    bad_z: Option<(usize, HpkComplex)>,
+    bad_c: Option<(usize, HpkComplex)>,
+) -> (*mut HpkComplex, *mut HpkComplex) {
     let mut zs = vec![HpkComplex::new(0.1, 0.2); N];
     let mut cs = vec![HpkComplex::new(BOOK_C[0], BOOK_C[1]); N];
     if let Some((k, v)) = bad_z {
@@ -874,7 +965,9 @@ fn calculate_z_rows(t: &mut Table) {
     let e = CALC_Z;
     // NULL pointers with n > 0: each, pairs, all three.
     for n in [N, 1] {
-        for nulls in [[true, false, false], [false, true, false], [false, false, true], [true, true, false], [true, true, true]] {
+        for nulls in
+            [[true, false, false], [false, true, false], [false, false, true], [true, true, false], [true, true, true]]
+        {
             t.add(e, format!("NULL {nulls:?} (zs, cs, output), n = {n}"), HPK_ERR_NULL_POINTER, move |m| {
                 let (zs, cs) = z_inputs(m, None, None);
                 let out = m.i32_out("output", N);
@@ -958,30 +1051,48 @@ fn calculate_z_rows(t: &mut Table) {
             });
         }
         for before in [4isize, 16, 28] {
-            t.add(e, format!("output starts {before} bytes before {target} and runs into it"), HPK_ERR_OVERLAP, move |m| {
-                // One buffer: [32 bytes of room][zs or cs ...]; output (32 bytes) ends inside it.
-                let room = vec![HpkComplex::new(0.5, 0.5); 2];
-                let mut values = room.clone();
-                values.extend(vec![HpkComplex::new(0.1, 0.2); N]);
-                let p = m.complex_in("buffer", &values);
-                let other = m.complex_in("other", &[HpkComplex::new(0.3, -0.1); N]);
-                let input = p.wrapping_add(2);
-                let out = shift(input.cast::<i32>(), -before);
-                if target == "zs" {
-                    calculate_z(input, other, N, 300, out)
-                } else {
-                    calculate_z(other, input, N, 300, out)
-                }
-            });
+            t.add(
+                e,
+                format!("output starts {before} bytes before {target} and runs into it"),
+                HPK_ERR_OVERLAP,
+                move |m| {
+                    // One buffer: [32 bytes of room][zs or cs ...]; output (32 bytes) ends inside it.
+                    let room = vec![HpkComplex::new(0.5, 0.5); 2];
+                    let mut values = room.clone();
+                    values.extend(vec![HpkComplex::new(0.1, 0.2); N]);
+                    let p = m.complex_in("buffer", &values);
+                    let other = m.complex_in("other", &[HpkComplex::new(0.3, -0.1); N]);
+                    let input = p.wrapping_add(2);
+                    let out = shift(input.cast::<i32>(), -before);
+                    if target == "zs" {
+                        calculate_z(input, other, N, 300, out)
+                    } else {
+                        calculate_z(other, input, N, 300, out)
+                    }
+                },
+            );
         }
     }
     // Valid edges.
-    for (zs_null, cs_null, out_null) in [(true, true, true), (false, false, false), (true, false, true), (false, true, false)] {
-        t.add(e, format!("valid: n = 0 (no-op), NULL zs/cs/output {:?}", [zs_null, cs_null, out_null]), HPK_OK, move |m| {
-            let (zs, cs) = z_inputs(m, None, None);
-            let out = m.i32_out("output", N);
-            calculate_z(if zs_null { null() } else { zs }, if cs_null { null() } else { cs }, 0, 300, if out_null { null_mut() } else { out })
-        })
+    for (zs_null, cs_null, out_null) in
+        [(true, true, true), (false, false, false), (true, false, true), (false, true, false)]
+    {
+        t.add(
+            e,
+            format!("valid: n = 0 (no-op), NULL zs/cs/output {:?}", [zs_null, cs_null, out_null]),
+            HPK_OK,
+            move |m| {
+                let (zs, cs) = z_inputs(m, None, None);
+                let out = m.i32_out("output", N);
+                calculate_z(
+                    if zs_null { null() } else { zs },
+                    if cs_null { null() } else { cs },
+                    0,
+                    300,
+                    if out_null { null_mut() } else { out },
+                )
+            },
+        )
         .check(|m| m.untouched_outside("output", 0..0));
     }
     t.add(e, "valid: n = 0 with non-finite and misaligned inputs is a no-op", HPK_OK, |m| {
@@ -991,7 +1102,8 @@ fn calculate_z_rows(t: &mut Table) {
     })
     .check(|m| m.untouched_outside("output", 0..0));
     t.add(e, "valid: zs == cs (both inputs)", HPK_OK, |m| {
-        let zs = m.complex_in("zs", &[HpkComplex::new(0.0, 0.0), HpkComplex::new(1.0, 0.0), HpkComplex::new(0.25, 0.0)]);
+        let zs =
+            m.complex_in("zs", &[HpkComplex::new(0.0, 0.0), HpkComplex::new(1.0, 0.0), HpkComplex::new(0.25, 0.0)]);
         let out = m.i32_out("output", 3);
         calculate_z(zs, zs, 3, 40, out)
     })
@@ -1025,10 +1137,13 @@ fn calculate_z_rows(t: &mut Table) {
         calculate_z(zs, cs, EDGE_POINTS.len(), 50, out)
     })
     .check(|m| {
-        let want: Vec<i32> = EDGE_POINTS.iter().map(|&(z, c, n)| {
-            assert_eq!(escape_count(z, c, 50), n);
-            n
-        }).collect();
+        let want: Vec<i32> = EDGE_POINTS
+            .iter()
+            .map(|&(z, c, n)| {
+                assert_eq!(escape_count(z, c, 50), n);
+                n
+            })
+            .collect();
         same("output", m.i32s("output", 0, EDGE_POINTS.len()), want)
     });
 }
@@ -1049,14 +1164,21 @@ const EDGE_POINTS: [(HpkComplex, HpkComplex, i32); 6] = [
 fn factor_rows(t: &mut Table) {
     let e = FACTOR;
     let call = |n: u64, from: u64, to: u64, p: *mut u64| unsafe { (hpk().smallest_factor_in_range)(n, from, to, p) };
-    for (n, from, to) in [(12, 2, 13), (0, 0, 10), (1, 0, 100), (M, 2, 10), (M, M, M), (100, 20, 10), (7, 0, 0), (M - 58, 2, 1000)] {
-        t.add(e, format!("NULL factor, n {n}, [{from}, {to})"), HPK_ERR_NULL_POINTER, move |_| call(n, from, to, null_mut()));
+    for (n, from, to) in
+        [(12, 2, 13), (0, 0, 10), (1, 0, 100), (M, 2, 10), (M, M, M), (100, 20, 10), (7, 0, 0), (M - 58, 2, 1000)]
+    {
+        t.add(e, format!("NULL factor, n {n}, [{from}, {to})"), HPK_ERR_NULL_POINTER, move |_| {
+            call(n, from, to, null_mut())
+        });
     }
     for off in 1..8isize {
         for (n, from, to) in [(12, 2, 13), (M, M, M)] {
-            t.add(e, format!("factor misaligned by {off}, n {n}, [{from}, {to})"), HPK_ERR_INVALID_ARGUMENT, move |m| {
-                call(n, from, to, shift(m.u64_out("factor", 1), off))
-            });
+            t.add(
+                e,
+                format!("factor misaligned by {off}, n {n}, [{from}, {to})"),
+                HPK_ERR_INVALID_ARGUMENT,
+                move |m| call(n, from, to, shift(m.u64_out("factor", 1), off)),
+            );
         }
     }
     // Valid: empty ranges (from >= to, or nothing >= 2 below to) give 0; the ends of u64.
@@ -1089,11 +1211,13 @@ fn factor_rows(t: &mut Table) {
         if to.saturating_sub(from) < 1 << 21 {
             assert_eq!(reference_factor(n, from, to), want, "reference for {n} in [{from}, {to})");
         }
-        t.add(e, format!("valid: n {n}, [{from}, {to}) -> {want}"), HPK_OK, move |m| call(n, from, to, m.u64_out("factor", 1)))
-            .check(move |m| {
-                same("factor", m.u64s("factor", 0, 1)[0], want)?;
-                m.untouched_outside("factor", 0..8)
-            });
+        t.add(e, format!("valid: n {n}, [{from}, {to}) -> {want}"), HPK_OK, move |m| {
+            call(n, from, to, m.u64_out("factor", 1))
+        })
+        .check(move |m| {
+            same("factor", m.u64s("factor", 0, 1)[0], want)?;
+            m.untouched_outside("factor", 0..8)
+        });
     }
 }
 
@@ -1106,16 +1230,16 @@ fn known_numbers() -> Vec<(u64, bool)> {
         (3, true),
         (4, false),
         (25, false),
-        (561, false),                       // Carmichael
-        (4_294_967_291, true),              // 2^32 - 5
-        (65_521 * 65_521, false),           // square of a prime
+        (561, false),             // Carmichael
+        (4_294_967_291, true),    // 2^32 - 5
+        (65_521 * 65_521, false), // square of a prime
         (1_000_003 * 1_000_033, false),
         (1 << 63, false),
         (M, false),
         (M - 1, false),
-        (M - 58, true),                     // 2^64 - 59, the largest 64-bit prime
-        (M - 82, true),                     // 2^64 - 83
-        (M - 94, true),                     // 2^64 - 95
+        (M - 58, true), // 2^64 - 59, the largest 64-bit prime
+        (M - 82, true), // 2^64 - 83
+        (M - 94, true), // 2^64 - 95
         (M - 60, false),
         (3_825_123_056_546_413_051, false), // strong pseudoprime to bases 2..=23
     ];
@@ -1134,10 +1258,12 @@ fn bool_prime_rows(t: &mut Table, e: &'static str) {
     }
     // Valid: the ends of the 64-bit space; also bool outputs at odd addresses (align 1).
     for (n, want) in known_numbers().into_iter().filter(|&(n, _)| fast(n)) {
-        t.add(e, format!("valid: n {n} -> {want}"), HPK_OK, move |m| unsafe { f(n, m.bool_out("is_prime", 1)) }).check(move |m| {
-            same("is_prime byte", m.bytes("is_prime")[0], want as u8)?;
-            m.untouched_outside("is_prime", 0..1)
-        });
+        t.add(e, format!("valid: n {n} -> {want}"), HPK_OK, move |m| unsafe { f(n, m.bool_out("is_prime", 1)) }).check(
+            move |m| {
+                same("is_prime byte", m.bytes("is_prime")[0], want as u8)?;
+                m.untouched_outside("is_prime", 0..1)
+            },
+        );
     }
     for off in [1usize, 3, 7] {
         let (n, want) = (if e == IS_PRIME { M - 58 } else { 4_294_967_291 }, true);
@@ -1153,11 +1279,14 @@ fn bool_prime_rows(t: &mut Table, e: &'static str) {
 
 fn batch_rows(t: &mut Table) {
     let e = BATCH;
-    let call = |numbers: *const u64, count: usize, out: *mut bool| unsafe { (hpk().is_prime_batch)(numbers, count, out) };
+    let call =
+        |numbers: *const u64, count: usize, out: *mut bool| unsafe { (hpk().is_prime_batch)(numbers, count, out) };
     let numbers16: Vec<u64> = (0..16).map(|k| k * 1_000_003).collect();
     // NULL with count > 0.
     for count in [1, 16] {
-        for (null_numbers, null_out, what) in [(true, false, "numbers"), (false, true, "is_prime"), (true, true, "both")] {
+        for (null_numbers, null_out, what) in
+            [(true, false, "numbers"), (false, true, "is_prime"), (true, true, "both")]
+        {
             let numbers = numbers16.clone();
             t.add(e, format!("NULL {what}, count {count}"), HPK_ERR_NULL_POINTER, move |m| {
                 let p = m.u64_in("numbers", &numbers);
@@ -1192,20 +1321,30 @@ fn batch_rows(t: &mut Table) {
         });
     }
     for before in [1isize, 8, 15] {
-        t.add(e, format!("is_prime starts {before} bytes before numbers and runs into it"), HPK_ERR_OVERLAP, move |m| {
-            let p = m.f64_inout("buffer", &[0.0; 20]).cast::<u64>();
-            let numbers = p.wrapping_add(2);
-            call(numbers, 16, shift(numbers.cast::<bool>(), -before))
-        });
+        t.add(
+            e,
+            format!("is_prime starts {before} bytes before numbers and runs into it"),
+            HPK_ERR_OVERLAP,
+            move |m| {
+                let p = m.f64_inout("buffer", &[0.0; 20]).cast::<u64>();
+                let numbers = p.wrapping_add(2);
+                call(numbers, 16, shift(numbers.cast::<bool>(), -before))
+            },
+        );
     }
     // Valid: count 0 is a no-op whatever the pointers.
     for (null_numbers, null_out) in [(true, true), (false, false), (true, false), (false, true)] {
         let numbers = numbers16.clone();
-        t.add(e, format!("valid: count 0 (no-op), NULL numbers {null_numbers}, NULL is_prime {null_out}"), HPK_OK, move |m| {
-            let p = m.u64_in("numbers", &numbers);
-            let o = m.bool_out("is_prime", 16);
-            call(if null_numbers { null() } else { p }, 0, if null_out { null_mut() } else { o })
-        })
+        t.add(
+            e,
+            format!("valid: count 0 (no-op), NULL numbers {null_numbers}, NULL is_prime {null_out}"),
+            HPK_OK,
+            move |m| {
+                let p = m.u64_in("numbers", &numbers);
+                let o = m.bool_out("is_prime", 16);
+                call(if null_numbers { null() } else { p }, 0, if null_out { null_mut() } else { o })
+            },
+        )
         .check(|m| m.untouched_outside("is_prime", 0..0));
     }
     t.add(e, "valid: count 0 with misaligned numbers is a no-op", HPK_OK, move |m| {
@@ -1285,16 +1424,20 @@ fn count_rows(t: &mut Table) {
         if hi.saturating_sub(lo) <= 1000 {
             assert_eq!(reference_primes(lo, hi).len() as u64, want, "reference count of [{lo}, {hi})");
         }
-        t.add(e, format!("valid: [{lo}, {hi}) -> {want}"), HPK_OK, move |m| call(lo, hi, m.u64_out("count", 1))).check(move |m| {
-            same("count", m.u64s("count", 0, 1)[0], want)?;
-            m.untouched_outside("count", 0..8)
-        });
+        t.add(e, format!("valid: [{lo}, {hi}) -> {want}"), HPK_OK, move |m| call(lo, hi, m.u64_out("count", 1))).check(
+            move |m| {
+                same("count", m.u64s("count", 0, 1)[0], want)?;
+                m.untouched_outside("count", 0..8)
+            },
+        );
     }
 }
 
 fn primes_rows(t: &mut Table) {
     let e = PRIMES;
-    let call = |lo: u64, hi: u64, p: *mut u64, cap: usize, w: *mut usize| unsafe { (hpk().primes_in_range)(lo, hi, p, cap, w) };
+    let call = |lo: u64, hi: u64, p: *mut u64, cap: usize, w: *mut usize| unsafe {
+        (hpk().primes_in_range)(lo, hi, p, cap, w)
+    };
     // NULL written (whatever primes is), NULL primes with a capacity.
     for (lo, hi) in [(0, 1000), (10, 5), (M - 100, M)] {
         t.add(e, format!("NULL written, [{lo}, {hi}), capacity 200"), HPK_ERR_NULL_POINTER, move |m| {
@@ -1349,10 +1492,15 @@ fn primes_rows(t: &mut Table) {
         (M - 399, M, 9, false, top(M - 399).len()),
         (M - 58, M, 0, true, 1),
     ] {
-        t.add(e, format!("capacity {cap} too small for [{lo}, {hi}) (NULL primes: {null_primes})"), HPK_ERR_BUFFER_TOO_SMALL, move |m| {
-            let p = m.u64_out("primes", 200);
-            call(lo, hi, if null_primes { null_mut() } else { p }, cap, m.written())
-        })
+        t.add(
+            e,
+            format!("capacity {cap} too small for [{lo}, {hi}) (NULL primes: {null_primes})"),
+            HPK_ERR_BUFFER_TOO_SMALL,
+            move |m| {
+                let p = m.u64_out("primes", 200);
+                call(lo, hi, if null_primes { null_mut() } else { p }, cap, m.written())
+            },
+        )
         .check(move |m| same("*written", m.u64s("written", 0, 1)[0], required as u64));
     }
     // Valid: empty ranges, ranges at the ends of u64, exact lists; the rest of primes untouched.
@@ -1432,15 +1580,17 @@ fn thread_rows(t: &mut Table) {
         }
     }
     for n in [1usize, 2, 1023, 1024] {
-        t.add(e, format!("valid: {n} threads"), HPK_OK, move |_| set(n)).check(move |_| same("get_num_threads", get(), n)).sets_threads =
-            true;
+        t.add(e, format!("valid: {n} threads"), HPK_OK, move |_| set(n))
+            .check(move |_| same("get_num_threads", get(), n))
+            .sets_threads = true;
     }
     t.add(e, "valid: 0 restores the automatic count", HPK_OK, move |_| {
         assert_eq!(set(7), HPK_OK);
         set(0)
     })
     .check(move |_| {
-        let from_env = std::env::var("HPK_NUM_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0);
+        let from_env =
+            std::env::var("HPK_NUM_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0);
         let want = from_env.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).min(1024);
         same("get_num_threads after 0", get(), want)
     })
@@ -1503,7 +1653,14 @@ fn every_bad_input_of_every_export() {
         assert!(*errors >= 10 && *valid >= 1, "{export}: {errors} error rows, {valid} valid rows");
     }
     // Every error status an input can cause is exercised (not OUT_OF_MEMORY or PANIC).
-    for status in [HPK_OK, HPK_ERR_NULL_POINTER, HPK_ERR_INVALID_SIZE, HPK_ERR_INVALID_ARGUMENT, HPK_ERR_OVERLAP, HPK_ERR_BUFFER_TOO_SMALL] {
+    for status in [
+        HPK_OK,
+        HPK_ERR_NULL_POINTER,
+        HPK_ERR_INVALID_SIZE,
+        HPK_ERR_INVALID_ARGUMENT,
+        HPK_ERR_OVERLAP,
+        HPK_ERR_BUFFER_TOO_SMALL,
+    ] {
         assert!(per_status.get(&status).copied().unwrap_or(0) > 0, "no row expects {}", status_name(status));
     }
 }
@@ -1526,7 +1683,9 @@ fn every_bad_input_of_every_export_with_a_progress_handler_set() {
 fn set_progress_handler_accepts_every_input() {
     std::thread::spawn(|| {
         let lib = hpk();
-        let set = |f: ProgressFn, data: usize, ms: u32| unsafe { (lib.set_progress_handler)(f, data as *mut std::ffi::c_void, ms) };
+        let set = |f: ProgressFn, data: usize, ms: u32| unsafe {
+            (lib.set_progress_handler)(f, data as *mut std::ffi::c_void, ms)
+        };
         for data in [0usize, 1, 0xDEAD_BEEF, usize::MAX] {
             for ms in [0u32, 1, 100, 1000, u32::MAX - 1, u32::MAX] {
                 assert_eq!(set(None, data, ms), HPK_OK);

@@ -72,7 +72,8 @@ fn julia_calculate_z(b: Binding) {
     for (count, maxiter) in [(n, 300), (1, 300), (777, 0), (n, 1)] {
         let mut via_shim = vec![I32_CANARY; count];
         let mut direct = vec![I32_CANARY; count];
-        let s1 = unsafe { (shim(b).julia_calculate_z)(zs.as_ptr(), cs.as_ptr(), count, maxiter, via_shim.as_mut_ptr()) };
+        let s1 =
+            unsafe { (shim(b).julia_calculate_z)(zs.as_ptr(), cs.as_ptr(), count, maxiter, via_shim.as_mut_ptr()) };
         let s2 = unsafe { (hpk().julia_calculate_z)(zs.as_ptr(), cs.as_ptr(), count, maxiter, direct.as_mut_ptr()) };
         assert_eq!((s1, s2), (HPK_OK, HPK_OK), "{b:?} n = {count}");
         assert!(via_shim == direct, "{b:?}: calculate_z of {count} random points differs");
@@ -150,10 +151,15 @@ fn diffusion_evolve(b: Binding) {
                 let s1 = unsafe {
                     (shim(b).diffusion_evolve)(input.as_ptr(), via_shim.as_mut_ptr(), rows, cols, d, dt, boundary)
                 };
-                let s2 =
-                    unsafe { (hpk().diffusion_evolve)(input.as_ptr(), direct.as_mut_ptr(), rows, cols, d, dt, boundary) };
+                let s2 = unsafe {
+                    (hpk().diffusion_evolve)(input.as_ptr(), direct.as_mut_ptr(), rows, cols, d, dt, boundary)
+                };
                 assert_eq!((s1, s2), (HPK_OK, HPK_OK), "{b:?} {rows}x{cols} boundary {boundary}");
-                assert_eq!(bits(&via_shim), bits(&direct), "{b:?}: evolve {rows}x{cols} boundary {boundary} d {d} dt {dt}");
+                assert_eq!(
+                    bits(&via_shim),
+                    bits(&direct),
+                    "{b:?}: evolve {rows}x{cols} boundary {boundary} d {d} dt {dt}"
+                );
                 assert_eq!(bits(&input), bits(&start_grid(rows, cols)), "{b:?}: evolve changed its input");
             }
         }
@@ -166,14 +172,28 @@ fn diffusion_run(b: Binding) {
             for steps in [0u64, 1, 2, 5, 10] {
                 let start = start_grid(rows, cols);
                 let mut via_shim = start.clone();
-                let s1 = unsafe { (shim(b).diffusion_run)(via_shim.as_mut_ptr(), rows, cols, 1.0, 0.1, boundary, steps) };
+                let s1 =
+                    unsafe { (shim(b).diffusion_run)(via_shim.as_mut_ptr(), rows, cols, 1.0, 0.1, boundary, steps) };
                 let mut direct = start.clone();
                 let mut scratch = vec![F64_CANARY; rows * cols];
                 let s2 = unsafe {
-                    (hpk().diffusion_run)(direct.as_mut_ptr(), scratch.as_mut_ptr(), rows, cols, 1.0, 0.1, boundary, steps)
+                    (hpk().diffusion_run)(
+                        direct.as_mut_ptr(),
+                        scratch.as_mut_ptr(),
+                        rows,
+                        cols,
+                        1.0,
+                        0.1,
+                        boundary,
+                        steps,
+                    )
                 };
                 assert_eq!((s1, s2), (HPK_OK, HPK_OK), "{b:?} run {rows}x{cols}");
-                assert_eq!(bits(&via_shim), bits(&direct), "{b:?}: run {rows}x{cols} boundary {boundary} steps {steps}");
+                assert_eq!(
+                    bits(&via_shim),
+                    bits(&direct),
+                    "{b:?}: run {rows}x{cols} boundary {boundary} steps {steps}"
+                );
                 if steps == 0 {
                     assert_eq!(bits(&via_shim), bits(&start));
                 }
@@ -234,7 +254,8 @@ fn flag(f: impl FnOnce(*mut bool) -> u32) -> (u32, u8) {
 }
 
 fn primes_is_prime(b: Binding) {
-    let extra = [(0, false), (1, false), (2, true), (561, false), (u64::MAX - 58, true), (u64::MAX, false), (1 << 63, false)];
+    let extra =
+        [(0, false), (1, false), (2, true), (561, false), (u64::MAX - 58, true), (u64::MAX, false), (1 << 63, false)];
     for &(n, want) in BOOK_NUMBERS.iter().chain(&extra) {
         let (s, v) = flag(|p| unsafe { (shim(b).is_prime)(n, p) });
         assert_eq!((s, v), (HPK_OK, want as u8), "{b:?} shim_is_prime({n})");
@@ -242,7 +263,9 @@ fn primes_is_prime(b: Binding) {
         assert_eq!((s, direct), (HPK_OK, v));
     }
     // Trial division: the book's composite with a small factor, and small primes.
-    for (n, want) in [(112_272_535_095_295, false), (1_000_000_007, true), (4_294_967_291, true), (49, false), (2, true), (1, false)] {
+    for (n, want) in
+        [(112_272_535_095_295, false), (1_000_000_007, true), (4_294_967_291, true), (49, false), (2, true), (1, false)]
+    {
         let (s, v) = flag(|p| unsafe { (shim(b).check_prime)(n, p) });
         assert_eq!((s, v), (HPK_OK, want as u8), "{b:?} shim_check_prime({n})");
     }
@@ -456,7 +479,9 @@ mod fortran_isolated {
     use super::*;
     #[test]
     fn size_overflow_statuses() {
-        in_child_process("fortran_isolated::size_overflow_statuses", || super::size_overflow_statuses(Binding::Fortran));
+        in_child_process("fortran_isolated::size_overflow_statuses", || {
+            super::size_overflow_statuses(Binding::Fortran)
+        });
     }
 }
 

@@ -137,7 +137,8 @@ fn calls_from_inside_a_host_rayon_pool_finish_with_the_serial_answers() {
         let results = watchdog("32 tasks on a 4-thread host pool", move || {
             set_threads(threads);
             let host = rayon::ThreadPoolBuilder::new().num_threads(4).build().expect("host pool");
-            let results: Vec<Answers> = host.install(|| (0..32).into_par_iter().map(|i| compute(i % VARIANTS)).collect());
+            let results: Vec<Answers> =
+                host.install(|| (0..32).into_par_iter().map(|i| compute(i % VARIANTS)).collect());
             set_threads(0);
             results
         });
@@ -210,7 +211,9 @@ fn sixteen_threads_while_the_thread_count_changes() {
         changer.join().expect("the thread-count changer panicked");
         set_threads(0);
         let changes = changes.load(Ordering::Relaxed);
-        eprintln!("{THREADS} threads x {ROUNDS} rounds x 4 kernels in {elapsed:?}, thread count changed {changes} times");
+        eprintln!(
+            "{THREADS} threads x {ROUNDS} rounds x 4 kernels in {elapsed:?}, thread count changed {changes} times"
+        );
         (results, changes)
     });
     assert!(changes >= 6, "the thread count changed only {changes} times while the threads ran");

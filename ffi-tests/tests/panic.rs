@@ -186,7 +186,10 @@ fn within<T: Send + 'static>(limit: Duration, what: &str, f: impl FnOnce() -> T 
 
 /// The detail hpk_test_panic leaves for `mode`.
 fn assert_panic_detail(detail: &str, on_pool_workers: bool, when: &str) {
-    assert!(detail.contains("deliberate panic"), "{when}: the last-error text does not mention the deliberate panic: {detail:?}");
+    assert!(
+        detail.contains("deliberate panic"),
+        "{when}: the last-error text does not mention the deliberate panic: {detail:?}"
+    );
     assert!(detail.contains("panic caught"), "{when}: {detail:?}");
     let place = if on_pool_workers { "on a pool worker" } else { "on the calling thread" };
     assert!(detail.contains(place), "{when}: the detail should say {place:?}: {detail:?}");
@@ -273,22 +276,23 @@ fn panics_from_eight_threads_at_once_all_return_7() {
         lib.set_threads(threads);
         for round in 0..5 {
             let barrier = Barrier::new(8);
-            let details: Vec<(bool, HpkStatus, String)> = within(Duration::from_secs(60), "8 concurrent panics", move || {
-                std::thread::scope(|scope| {
-                    let handles: Vec<_> = (0..8)
-                        .map(|i| {
-                            let barrier = &barrier;
-                            scope.spawn(move || {
-                                let on_pool_workers = (i + round) % 2 == 1;
-                                barrier.wait();
-                                let status = lib.panic(on_pool_workers);
-                                (on_pool_workers, status, lib.last_error())
+            let details: Vec<(bool, HpkStatus, String)> =
+                within(Duration::from_secs(60), "8 concurrent panics", move || {
+                    std::thread::scope(|scope| {
+                        let handles: Vec<_> = (0..8)
+                            .map(|i| {
+                                let barrier = &barrier;
+                                scope.spawn(move || {
+                                    let on_pool_workers = (i + round) % 2 == 1;
+                                    barrier.wait();
+                                    let status = lib.panic(on_pool_workers);
+                                    (on_pool_workers, status, lib.last_error())
+                                })
                             })
-                        })
-                        .collect();
-                    handles.into_iter().map(|h| h.join().expect("a caller thread panicked")).collect()
-                })
-            });
+                            .collect();
+                        handles.into_iter().map(|h| h.join().expect("a caller thread panicked")).collect()
+                    })
+                });
             for (i, (on_pool_workers, status, detail)) in details.iter().enumerate() {
                 let when = format!("thread {i} of round {round}, {threads} pool thread(s)");
                 assert_eq!(*status, HPK_ERR_PANIC, "{when}");

@@ -101,8 +101,13 @@ fn cancelled(what: &str, ms: u32, call: impl FnOnce() -> HpkStatus) -> Vec<Repor
     assert!(!reports.is_empty(), "{what}: cancelled without a report");
     check_reports(&reports, None);
     let first = reports[0].at;
-    eprintln!("{what}: cancelled at the first report after {:?}; returned {:?} later (done {} of {})",
-        first - start, end - first, reports.last().unwrap().done, reports[0].total);
+    eprintln!(
+        "{what}: cancelled at the first report after {:?}; returned {:?} later (done {} of {})",
+        first - start,
+        end - first,
+        reports.last().unwrap().done,
+        reports[0].total
+    );
     assert!(end - first < PROMPT, "{what}: returned {:?} after the cancel", end - first);
     assert!(first - start >= Duration::from_millis(u64::from(ms)) / 2, "{what}: first report before the interval");
     let text = hpk().last_error();
@@ -123,7 +128,8 @@ fn status_8_is_cancelled_and_has_its_text() {
         header.contains("typedef int32_t (*hpk_progress_fn)(void *user_data, uint64_t done, uint64_t total);"),
         "the header declares hpk_progress_fn as the issue does"
     );
-    assert!(header.contains("hpk_status hpk_set_progress_handler(hpk_progress_fn fn, void *user_data, uint32_t interval_ms);"));
+    assert!(header
+        .contains("hpk_status hpk_set_progress_handler(hpk_progress_fn fn, void *user_data, uint32_t interval_ms);"));
 }
 
 #[test]
@@ -169,20 +175,26 @@ fn every_reporting_function_cancels_promptly_leaving_outputs_as_documented() {
         // Arrays: may be partly written; what is written is right.
         let numbers = vec![PRIME_NEAR_2_64; 3_000_000];
         let mut flags = vec![0xAAu8; numbers.len()];
-        cancelled("is_prime_batch", 20, || (lib.is_prime_batch)(numbers.as_ptr(), numbers.len(), flags.as_mut_ptr().cast()));
+        cancelled("is_prime_batch", 20, || {
+            (lib.is_prime_batch)(numbers.as_ptr(), numbers.len(), flags.as_mut_ptr().cast())
+        });
         assert!(flags.iter().all(|&f| f == 0xAA || f == 1));
         assert!(flags.contains(&0xAA), "a cancelled batch did not stop early");
 
         let (w, h) = (2000usize, 2000usize);
         let mut out = vec![-1i32; w * h];
         // c = 0: every point of the unit disc stays bounded and runs all 10^6 iterations.
-        cancelled("julia_grid", 20, || (lib.julia_grid)(-1.8, 1.8, -1.8, 1.8, w, h, 0.0, 0.0, 1_000_000, out.as_mut_ptr()));
+        cancelled("julia_grid", 20, || {
+            (lib.julia_grid)(-1.8, 1.8, -1.8, 1.8, w, h, 0.0, 0.0, 1_000_000, out.as_mut_ptr())
+        });
         assert!(out.contains(&-1), "a cancelled grid did not stop early");
 
         let zs = vec![HpkComplex::new(0.1, 0.1); 1_000_000];
         let cs = vec![HpkComplex::new(0.0, 0.0); zs.len()];
         let mut out = vec![-1i32; zs.len()];
-        cancelled("julia_calculate_z", 20, || (lib.julia_calculate_z)(zs.as_ptr(), cs.as_ptr(), zs.len(), 1_000_000, out.as_mut_ptr()));
+        cancelled("julia_calculate_z", 20, || {
+            (lib.julia_calculate_z)(zs.as_ptr(), cs.as_ptr(), zs.len(), 1_000_000, out.as_mut_ptr())
+        });
         assert!(out.iter().all(|&v| v == -1 || v == 1_000_000));
         assert!(out.contains(&-1));
 
@@ -226,7 +238,10 @@ fn a_wide_size_query_is_fast_and_exact() {
     // A buffer that may be large enough is sieved and filled as before.
     let mut primes = vec![0u64; 80_000];
     let mut written = 0usize;
-    assert_eq!(unsafe { (hpk().primes_in_range)(0, 1_000_000, primes.as_mut_ptr(), primes.len(), &mut written) }, HPK_OK);
+    assert_eq!(
+        unsafe { (hpk().primes_in_range)(0, 1_000_000, primes.as_mut_ptr(), primes.len(), &mut written) },
+        HPK_OK
+    );
     assert_eq!((written, primes[written - 1]), (78_498, 999_983));
 }
 
@@ -266,7 +281,10 @@ fn a_handler_that_never_cancels_changes_no_result() {
     let start = bump(512, 512);
     let mut plain_run = start.clone();
     unsafe {
-        assert_eq!((lib.julia_grid)(-1.8, 1.8, -1.8, 1.8, w, h, -0.62772, -0.42193, 3000, plain_grid.as_mut_ptr()), HPK_OK);
+        assert_eq!(
+            (lib.julia_grid)(-1.8, 1.8, -1.8, 1.8, w, h, -0.62772, -0.42193, 3000, plain_grid.as_mut_ptr()),
+            HPK_OK
+        );
     }
     assert_eq!(run_steps(&mut plain_run, 512, 512, HPK_BOUNDARY_FIXED, 1003), HPK_OK);
 
@@ -399,12 +417,14 @@ fn one_thread_setting_still_reports_on_the_calling_thread_and_cancels() {
     let _s = serial();
     assert_eq!(unsafe { (hpk().set_num_threads)(1) }, HPK_OK);
     let mut count = 1234;
-    let reports = cancelled("count_primes on one thread", 20, || unsafe { (hpk().count_primes)(0, 1 << 40, &mut count) });
+    let reports =
+        cancelled("count_primes on one thread", 20, || unsafe { (hpk().count_primes)(0, 1 << 40, &mut count) });
     assert_eq!(count, 1234);
     check_reports(&reports, Some(1 << 40));
     let start = bump(256, 256);
     let mut grid = start.clone();
-    let reports = cancelled("diffusion_run on one thread", 20, || run_steps(&mut grid, 256, 256, HPK_BOUNDARY_FIXED, 1 << 40));
+    let reports =
+        cancelled("diffusion_run on one thread", 20, || run_steps(&mut grid, 256, 256, HPK_BOUNDARY_FIXED, 1 << 40));
     let done = reports.last().unwrap().done;
     let mut fresh = start.clone();
     assert_eq!(run_steps(&mut fresh, 256, 256, HPK_BOUNDARY_FIXED, done), HPK_OK);
@@ -447,7 +467,10 @@ fn a_handler_may_call_the_library_and_is_never_reentered() {
         assert_eq!(count, 455_052_511);
         let nested = NESTED.with(|n| n.borrow().clone());
         assert!(!nested.is_empty(), "{nested:?}");
-        assert!(nested.iter().all(|&(depth, status, count)| depth == 1 && status == HPK_OK && count == 11_078_937), "{nested:?}");
+        assert!(
+            nested.iter().all(|&(depth, status, count)| depth == 1 && status == HPK_OK && count == 11_078_937),
+            "{nested:?}"
+        );
         // The handler removed itself during the call: the next call has none.
         let before = nested.len();
         assert_eq!(unsafe { (hpk().count_primes)(0, 3_000_000_000, &mut count) }, HPK_OK);

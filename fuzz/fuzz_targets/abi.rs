@@ -249,7 +249,7 @@ impl Input<'_> {
                 2 => rng.unit() * 2.0 * scale - scale,
                 3 => (rng.next() % 17) as f64 - 8.0,
                 4 => {
-                    if rng.next() % 64 == 0 {
+                    if rng.next().is_multiple_of(64) {
                         SPECIAL_F64[(rng.next() % SPECIAL_F64.len() as u64) as usize]
                     } else {
                         rng.unit() * 2.0 * scale - scale
@@ -457,7 +457,7 @@ impl Bufs {
         self.slots[i].at.is_none()
     }
     fn misaligned(&self, i: usize) -> bool {
-        !self.is_null(i) && (self.ptr(i) as usize) % self.slots[i].arg.align != 0
+        !self.is_null(i) && !(self.ptr(i) as usize).is_multiple_of(self.slots[i].arg.align)
     }
     fn region(&self, i: usize) -> &[u8] {
         let s = &self.slots[i];
@@ -687,12 +687,12 @@ fn trial_is_prime(n: u64) -> bool {
     if n < 4 {
         return true;
     }
-    if n % 2 == 0 || n % 3 == 0 {
+    if n.is_multiple_of(2) || n.is_multiple_of(3) {
         return false;
     }
     let mut d = 5u64;
     while d * d <= n {
-        if n % d == 0 || n % (d + 2) == 0 {
+        if n.is_multiple_of(d) || n.is_multiple_of(d + 2) {
             return false;
         }
         d += 6;
@@ -725,7 +725,7 @@ fn ref_is_prime(n: u64) -> bool {
         return false;
     }
     for p in BASES {
-        if n % p == 0 {
+        if n.is_multiple_of(p) {
             return n == p;
         }
     }
@@ -884,7 +884,7 @@ impl Fuzz<'_> {
 
     fn op_info(&mut self) {
         let sel = self.inp.u8();
-        let code = if sel % 4 == 0 { self.inp.u32() } else { u32::from(sel % 10) };
+        let code = if sel.is_multiple_of(4) { self.inp.u32() } else { u32::from(sel % 10) };
         let m = text(hpk_status_message(code), "hpk_status_message");
         if m.is_empty() || (code > 7 && m != "unknown status code") || (code <= 7 && m == "unknown status code") {
             bug!(format!("hpk_status_message({code})"), "message {m:?}");
@@ -1140,7 +1140,7 @@ impl Fuzz<'_> {
             3 => (1 + (a << 8 | c) % MAX_ELEMS, 1, false),
             _ => (1 + a % 64, 1 + c % 64, false),
         };
-        let (x1, x2, y1, y2, c_re, c_im) = if self.inp.u8() % 4 == 0 {
+        let (x1, x2, y1, y2, c_re, c_im) = if self.inp.u8().is_multiple_of(4) {
             (-1.8, 1.8, -1.8, 1.8, -0.62772, -0.42193)
         } else {
             (
@@ -1254,7 +1254,7 @@ impl Fuzz<'_> {
             if r < start || r >= to {
                 bug!(what, "result {r} is outside [max(from, 2), to) = [{start}, {to})");
             }
-            if n != 0 && n % r != 0 {
+            if n != 0 && !n.is_multiple_of(r) {
                 bug!(what, "result {r} does not divide {n}");
             }
             if n == 0 && r != start {
@@ -1280,7 +1280,7 @@ impl Fuzz<'_> {
         // A naive scan of the first 2^14 candidates.
         let window_end = to.min(start.saturating_add(1 << 14));
         if start < to {
-            let naive = (start..window_end).find(|&d| n == 0 || n % d == 0);
+            let naive = (start..window_end).find(|&d| n == 0 || n.is_multiple_of(d));
             match naive {
                 Some(d) if d != r => {
                     bug!(what, "result {r}, but the smallest divisor in range is {d}")
@@ -1306,7 +1306,7 @@ impl Fuzz<'_> {
     fn op_check_prime(&mut self) {
         let n_raw = self.inp.num();
         let (mut b, e) = self.single_out("is_prime", 1);
-        let small_factor = [2u64, 3, 5, 7].iter().any(|&p| n_raw % p == 0);
+        let small_factor = [2u64, 3, 5, 7].iter().any(|&p| n_raw.is_multiple_of(p));
         let n = if e.fails() || n_raw < 1 << 40 || small_factor { n_raw } else { n_raw % (1 << 40) };
         b.take_snapshot();
         let what = format!("hpk_check_prime({n}, is_prime) with {}", b.describe());
@@ -1446,7 +1446,7 @@ impl Fuzz<'_> {
         let split = self.inp.u64();
         let (mut b, e) = self.single_out("count", 8);
         // A call that must fail may ask for any range: it must be refused before the sieve runs.
-        let hi = if e.fails() && split % 2 == 0 { hi_raw } else { hi_bounded };
+        let hi = if e.fails() && split.is_multiple_of(2) { hi_raw } else { hi_bounded };
         b.take_snapshot();
         let what = format!("hpk_count_primes({lo}, {hi}, count) with {}", b.describe());
         let p = b.ptr(0).cast::<u64>();
@@ -1473,8 +1473,7 @@ impl Fuzz<'_> {
         }
         // The size query of primes_in_range must agree.
         let mut written = CANARY_U64 as usize;
-        let mut e2 = Expect::default();
-        e2.too_small_ok = true;
+        let e2 = Expect { too_small_ok: true, ..Expect::default() };
         // SAFETY: NULL with capacity 0 is the documented size query; `written` is a live local.
         let st2 = call(&format!("hpk_primes_in_range({lo}, {hi}, NULL, 0, &written)"), e2, || unsafe {
             hpk_primes_in_range(lo, hi, std::ptr::null_mut(), 0, &mut written)
@@ -1518,7 +1517,7 @@ impl Fuzz<'_> {
         e.add(huge, HPK_ERR_INVALID_SIZE);
         e.add(b.misaligned(1) || (capacity > 0 && b.misaligned(0)), HPK_ERR_INVALID_ARGUMENT);
         e.add(b.overlap(0, 1) || (huge && b.same_arena(0, 1)), HPK_ERR_OVERLAP);
-        let hi = if e.fails() && hi_raw % 2 == 0 { hi_raw } else { hi_bounded };
+        let hi = if e.fails() && hi_raw.is_multiple_of(2) { hi_raw } else { hi_bounded };
         b.take_snapshot();
         let what = format!("hpk_primes_in_range({lo}, {hi}, primes, {capacity}, written) with {}", b.describe());
         let (pp, pw) = (b.ptr(0).cast::<u64>(), b.ptr(1).cast::<usize>());

@@ -59,8 +59,13 @@ impl Plan {
     }
 
     /// A plan with the given parameters, or `None` if that is not blocking.
-    pub(super) fn with(rows: usize, cols: usize, steps_per_pass: usize, bands: usize, strip_cols: usize)
-        -> Option<Plan> {
+    pub(super) fn with(
+        rows: usize,
+        cols: usize,
+        steps_per_pass: usize,
+        bands: usize,
+        strip_cols: usize,
+    ) -> Option<Plan> {
         let valid = steps_per_pass >= 2 && (1..=rows).contains(&bands) && strip_cols >= 1;
         valid.then_some(Plan { rows, cols, steps_per_pass, bands, strip_cols: strip_cols.min(cols) })
     }
@@ -85,13 +90,24 @@ impl Plan {
         let mut rings = vec![0.0; bands * ring_len];
         let mut rings: Vec<&mut [f64]> = rings.chunks_exact_mut(ring_len).collect();
         let strips = cols.div_ceil(strip_cols);
-        run_passes(grid, scratch, cols, steps, steps_per_pass, bands, meter, |k| k * rows / bands, &mut rings, |ring, src, t, r0, out| {
-            let pass = Pass { src, rows, cols, ddt, boundary, t, kernels, meter };
-            for s in 0..strips {
-                pass.sweep(r0, s * cols / strips..(s + 1) * cols / strips, out, ring);
-            }
-            kernels.1.finish();
-        })
+        run_passes(
+            grid,
+            scratch,
+            cols,
+            steps,
+            steps_per_pass,
+            bands,
+            meter,
+            |k| k * rows / bands,
+            &mut rings,
+            |ring, src, t, r0, out| {
+                let pass = Pass { src, rows, cols, ddt, boundary, t, kernels, meter };
+                for s in 0..strips {
+                    pass.sweep(r0, s * cols / strips..(s + 1) * cols / strips, out, ring);
+                }
+                kernels.1.finish();
+            },
+        )
     }
 }
 

@@ -82,11 +82,22 @@ impl Plan {
         let kernels = (RowKernel::new(isa, false), output_kernel(isa, grid.len()));
         let level_len = (rows.div_ceil(tiles) + 2 * steps_per_pass) * row_stride(cols);
         let tile_start = |k: usize| k * rows / tiles;
-        run_passes(grid, scratch, cols, steps, steps_per_pass, threads, meter, tile_start, &mut vec![(); tiles], |_, src, t, r0, out| {
-            let pass = Pass { src, rows, cols, ddt, boundary, t, kernels, meter };
-            with_levels(2 * level_len, |levels| pass.tile(r0, out, levels.split_at_mut(level_len)));
-            kernels.1.finish();
-        })
+        run_passes(
+            grid,
+            scratch,
+            cols,
+            steps,
+            steps_per_pass,
+            threads,
+            meter,
+            tile_start,
+            &mut vec![(); tiles],
+            |_, src, t, r0, out| {
+                let pass = Pass { src, rows, cols, ddt, boundary, t, kernels, meter };
+                with_levels(2 * level_len, |levels| pass.tile(r0, out, levels.split_at_mut(level_len)));
+                kernels.1.finish();
+            },
+        )
     }
 }
 

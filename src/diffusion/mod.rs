@@ -179,9 +179,7 @@ fn step_bands(
     boundary: Boundary,
     par: pool::Par<'_>,
 ) {
-    par.bands(out, cols, |_, r0, band| {
-        stencil::update_rows(kernel, input, band, r0, rows, cols, ddt, boundary)
-    });
+    par.bands(out, cols, |_, r0, band| stencil::update_rows(kernel, input, band, r0, rows, cols, ddt, boundary));
 }
 
 /// `steps` explicit steps, ping-ponging between `grid` and `scratch`; the result is left in

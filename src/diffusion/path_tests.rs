@@ -21,8 +21,21 @@ fn reference_run(start: &[f64], rows: usize, cols: usize, ddt: f64, boundary: Bo
 }
 
 const SHAPES: &[(usize, usize)] = &[
-    (1, 1), (1, 9), (9, 1), (2, 2), (2, 5), (5, 2), (3, 3), (4, 7), (37, 53), (64, 64), (100, 3),
-    (3, 100), (130, 17), (181, 182), (513, 517),
+    (1, 1),
+    (1, 9),
+    (9, 1),
+    (2, 2),
+    (2, 5),
+    (5, 2),
+    (3, 3),
+    (4, 7),
+    (37, 53),
+    (64, 64),
+    (100, 3),
+    (3, 100),
+    (130, 17),
+    (181, 182),
+    (513, 517),
 ];
 
 #[test]
@@ -36,8 +49,14 @@ fn every_path_steps_bit_identically_to_the_formula() {
                     let want = reference_step(&input, rows, cols, 0.1, 1.0, boundary);
                     for threads in [1, 2] {
                         let mut out = vec![f64::NAN; rows * cols];
-                        pool::install(|_| step(kernel, &input, &mut out, rows, cols, 0.1, boundary, threads, Meter::off())).unwrap();
-                        assert!(same_bits(&out, &want), "{isa:?} streaming={streaming} {rows}x{cols} {boundary:?} {threads}t");
+                        pool::install(|_| {
+                            step(kernel, &input, &mut out, rows, cols, 0.1, boundary, threads, Meter::off())
+                        })
+                        .unwrap();
+                        assert!(
+                            same_bits(&out, &want),
+                            "{isa:?} streaming={streaming} {rows}x{cols} {boundary:?} {threads}t"
+                        );
                     }
                     // Bands on a team of short calls: 2 and 3 threads, as many bands as rows allow.
                     for threads in [2, 3] {
@@ -46,7 +65,10 @@ fn every_path_steps_bit_identically_to_the_formula() {
                             assert!(par.is_team());
                             step_bands(kernel, &input, &mut out, rows, cols, 0.1, boundary, par)
                         });
-                        assert!(same_bits(&out, &want), "{isa:?} streaming={streaming} {rows}x{cols} {boundary:?} team {threads}t");
+                        assert!(
+                            same_bits(&out, &want),
+                            "{isa:?} streaming={streaming} {rows}x{cols} {boundary:?} team {threads}t"
+                        );
                     }
                 }
             }
@@ -63,7 +85,8 @@ fn row_kernels_match_scalar_at_every_alignment_and_length() {
             for n in 1..=41 {
                 for offset in 0..8 {
                     let rows = test_grid(3, n + 8);
-                    let (up, mid, down) = (&rows[offset..][..n], &rows[n + 8 + offset..][..n], &rows[2 * (n + 8)..][..n]);
+                    let (up, mid, down) =
+                        (&rows[offset..][..n], &rows[n + 8 + offset..][..n], &rows[2 * (n + 8)..][..n]);
                     for boundary in [Boundary::Fixed, Boundary::Periodic] {
                         let mut want = vec![-1.0; n + 8];
                         let mut got = vec![-1.0; n + 8];
@@ -71,7 +94,10 @@ fn row_kernels_match_scalar_at_every_alignment_and_length() {
                         kernel.row(up, mid, down, &mut got[offset..offset + n], 0.2, boundary);
                         kernel.finish();
                         // Also checks that nothing outside the row was written.
-                        assert!(same_bits(&got, &want), "{isa:?} streaming={streaming} n={n} offset={offset} {boundary:?}");
+                        assert!(
+                            same_bits(&got, &want),
+                            "{isa:?} streaming={streaming} n={n} offset={offset} {boundary:?}"
+                        );
                         assert!(want[offset..offset + n].iter().all(|&v| v != -1.0));
                     }
                 }
@@ -81,7 +107,15 @@ fn row_kernels_match_scalar_at_every_alignment_and_length() {
 }
 
 /// A blocked run with an explicit plan, on the library's pool.
-fn blocked_run(isa: Isa, start: &[f64], rows: usize, cols: usize, plan: Plan, boundary: Boundary, steps: u64) -> Vec<f64> {
+fn blocked_run(
+    isa: Isa,
+    start: &[f64],
+    rows: usize,
+    cols: usize,
+    plan: Plan,
+    boundary: Boundary,
+    steps: u64,
+) -> Vec<f64> {
     let mut grid = start.to_vec();
     let mut scratch = vec![f64::NAN; rows * cols];
     pool::install(|_| plan.run(isa, &mut grid, &mut scratch, 0.1, boundary, steps, Meter::off())).unwrap().unwrap();
@@ -127,9 +161,11 @@ fn tile_local_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_co
                         for isa in Isa::supported() {
                             let mut grid = start.clone();
                             let mut scratch = vec![f64::NAN; rows * cols];
-                            pool::install(|threads| plan.run(isa, &mut grid, &mut scratch, 0.1, boundary, steps, threads, Meter::off()))
-                                .unwrap()
-                                .unwrap();
+                            pool::install(|threads| {
+                                plan.run(isa, &mut grid, &mut scratch, 0.1, boundary, steps, threads, Meter::off())
+                            })
+                            .unwrap()
+                            .unwrap();
                             assert!(
                                 same_bits(&grid, &want),
                                 "{isa:?} {rows}x{cols} {boundary:?} {steps} steps, {plan:?}"

@@ -33,7 +33,16 @@ fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
 }
 
 const SHAPES: &[(usize, usize)] = &[
-    (1, 1), (1, 9), (9, 1), (2, 2), (2, 5), (5, 2), (3, 3), (4, 7), (17, 33), (64, 64),
+    (1, 1),
+    (1, 9),
+    (9, 1),
+    (2, 2),
+    (2, 5),
+    (5, 2),
+    (3, 3),
+    (4, 7),
+    (17, 33),
+    (64, 64),
     (181, 182), // 32942 cells: crosses the parallel threshold
     (513, 517),
 ];
@@ -141,7 +150,8 @@ fn serial_and_parallel_steps_are_bit_identical() {
         let mut parallel = vec![0.0; rows * cols];
         let kernel = RowKernel::new(crate::isa::active(), false);
         step(kernel, &input, &mut serial, rows, cols, 0.1, boundary, 1, Meter::off());
-        crate::pool::install(|_| step(kernel, &input, &mut parallel, rows, cols, 0.1, boundary, 2, Meter::off())).unwrap();
+        crate::pool::install(|_| step(kernel, &input, &mut parallel, rows, cols, 0.1, boundary, 2, Meter::off()))
+            .unwrap();
         assert!(serial.iter().zip(&parallel).all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }
@@ -156,7 +166,7 @@ fn bad_sizes_and_coefficients_are_refused_without_writing() {
         (12, 0, 1.0, 0.1, |e| matches!(e, Error::InvalidSize(_))),
         (usize::MAX, 2, 1.0, 0.1, |e| matches!(e, Error::InvalidSize(_))),
         (1 << 32, 1 << 29, 1.0, 0.1, |e| matches!(e, Error::InvalidSize(_))), // 2^61 doubles
-        (3, 5, 1.0, 0.1, |e| matches!(e, Error::InvalidSize(_))),            // length mismatch
+        (3, 5, 1.0, 0.1, |e| matches!(e, Error::InvalidSize(_))),             // length mismatch
         (3, 4, f64::NAN, 0.1, |e| matches!(e, Error::InvalidArgument(_))),
         (3, 4, 1.0, f64::INFINITY, |e| matches!(e, Error::InvalidArgument(_))),
         (3, 4, f64::NEG_INFINITY, 0.1, |e| matches!(e, Error::InvalidArgument(_))),
@@ -207,9 +217,12 @@ fn a_cancelled_run_stops_at_the_last_reported_whole_step_on_every_plan() {
     use crate::progress::Progress;
     use std::time::Duration;
     // Tiles, the wavefront and plain steps (small: on one worker), both boundaries.
-    for (rows, cols, boundary) in
-        [(512, 512, Boundary::Periodic), (1200, 1200, Boundary::Fixed), (40, 50, Boundary::Fixed), (40, 50, Boundary::Periodic)]
-    {
+    for (rows, cols, boundary) in [
+        (512, 512, Boundary::Periodic),
+        (1200, 1200, Boundary::Fixed),
+        (40, 50, Boundary::Fixed),
+        (40, 50, Boundary::Periodic),
+    ] {
         let start = test_grid(rows, cols);
         let (seen, cancel_at) = recording(2);
         let mut report = |done, total| {
@@ -247,12 +260,14 @@ fn a_callback_that_never_cancels_changes_nothing() {
         };
         let mut progress = Progress::new(&mut report, Duration::from_millis(1));
         let (mut a, mut scratch) = (start.clone(), vec![0.0; rows * cols]);
-        run_with_progress(&mut a, &mut scratch, rows, cols, 1.0, 0.1, Boundary::Fixed, steps, Some(&mut progress)).unwrap();
+        run_with_progress(&mut a, &mut scratch, rows, cols, 1.0, 0.1, Boundary::Fixed, steps, Some(&mut progress))
+            .unwrap();
         let mut b = start.clone();
         run(&mut b, &mut scratch, rows, cols, 1.0, 0.1, Boundary::Fixed, steps).unwrap();
         assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "{rows}x{cols}");
         let (mut one_a, mut one_b) = (vec![0.0; rows * cols], vec![0.0; rows * cols]);
-        evolve_with_progress(&start, &mut one_a, rows, cols, 1.0, 0.1, Boundary::Periodic, Some(&mut progress)).unwrap();
+        evolve_with_progress(&start, &mut one_a, rows, cols, 1.0, 0.1, Boundary::Periodic, Some(&mut progress))
+            .unwrap();
         evolve(&start, &mut one_b, rows, cols, 1.0, 0.1, Boundary::Periodic).unwrap();
         assert!(one_a.iter().zip(&one_b).all(|(x, y)| x.to_bits() == y.to_bits()), "{rows}x{cols}");
     }

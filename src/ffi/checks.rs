@@ -12,7 +12,7 @@ pub(crate) fn check_ptr<T>(ptr: *const T, len: usize, what: &'static str) -> Res
     if ptr.is_null() {
         return Err(Error::NullPointer(what));
     }
-    if (ptr as usize) % align_of::<T>() != 0 {
+    if !(ptr as usize).is_multiple_of(align_of::<T>()) {
         return Err(Error::InvalidArgument(format!(
             "{what} is misaligned: {ptr:p} is not a multiple of {}",
             align_of::<T>()

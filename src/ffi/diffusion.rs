@@ -126,8 +126,7 @@ pub unsafe extern "C" fn hpk_diffusion_run(
         let boundary = boundary_from(boundary)?;
         check_disjoint(grid, cells, scratch, cells, "grid and scratch")?;
         // SAFETY: as in hpk_diffusion_evolve; both are outputs and disjoint.
-        let (grid_s, scratch_s) =
-            unsafe { (output(grid, cells, "grid")?, output(scratch, cells, "scratch")?) };
+        let (grid_s, scratch_s) = unsafe { (output(grid, cells, "grid")?, output(scratch, cells, "scratch")?) };
         with_progress(|p| diffusion::run_with_progress(grid_s, scratch_s, rows, cols, d, dt, boundary, steps, p))
     })
 }

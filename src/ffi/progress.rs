@@ -60,7 +60,11 @@ thread_local! {
 ///
 /// Returns HPK_OK: every input is valid.
 #[no_mangle]
-pub extern "C" fn hpk_set_progress_handler(r#fn: hpk_progress_fn, user_data: *mut c_void, interval_ms: u32) -> hpk_status {
+pub extern "C" fn hpk_set_progress_handler(
+    r#fn: hpk_progress_fn,
+    user_data: *mut c_void,
+    interval_ms: u32,
+) -> hpk_status {
     catch_panic(super::HPK_ERR_PANIC, || {
         let handler = r#fn.map(|f| Handler { f, user_data, interval: Duration::from_millis(u64::from(interval_ms)) });
         // Unavailable only while the thread's locals are destroyed, when no call can follow.

@@ -50,8 +50,17 @@ fn every_status_has_its_own_message_and_unknown_codes_are_safe() {
 #[test]
 fn status_numbers_never_change() {
     assert_eq!(
-        [HPK_OK, HPK_ERR_NULL_POINTER, HPK_ERR_INVALID_SIZE, HPK_ERR_INVALID_ARGUMENT, HPK_ERR_OVERLAP,
-         HPK_ERR_BUFFER_TOO_SMALL, HPK_ERR_OUT_OF_MEMORY, HPK_ERR_PANIC, HPK_ERR_CANCELLED],
+        [
+            HPK_OK,
+            HPK_ERR_NULL_POINTER,
+            HPK_ERR_INVALID_SIZE,
+            HPK_ERR_INVALID_ARGUMENT,
+            HPK_ERR_OVERLAP,
+            HPK_ERR_BUFFER_TOO_SMALL,
+            HPK_ERR_OUT_OF_MEMORY,
+            HPK_ERR_PANIC,
+            HPK_ERR_CANCELLED
+        ],
         [0, 1, 2, 3, 4, 5, 6, 7, 8]
     );
     assert_eq!((HPK_BOUNDARY_FIXED, HPK_BOUNDARY_PERIODIC), (0, 1));
@@ -93,7 +102,11 @@ fn diffusion_statuses_and_untouched_outputs() {
             ("partial overlap", hpk_diffusion_evolve(o.add(1), o, 3, 5, 1.0, 0.1, 0), HPK_ERR_OVERLAP),
             ("run same buffer", hpk_diffusion_run(o, o, 4, 4, 1.0, 0.1, 0, 3), HPK_ERR_OVERLAP),
             ("run null scratch", hpk_diffusion_run(o, null_mut(), 4, 4, 1.0, 0.1, 0, 3), HPK_ERR_NULL_POINTER),
-            ("run boundary", hpk_diffusion_run(o, out.as_ptr().cast_mut(), 4, 4, 1.0, 0.1, 99, 1), HPK_ERR_INVALID_ARGUMENT),
+            (
+                "run boundary",
+                hpk_diffusion_run(o, out.as_ptr().cast_mut(), 4, 4, 1.0, 0.1, 99, 1),
+                HPK_ERR_INVALID_ARGUMENT,
+            ),
         ];
         for (name, got, want) in cases {
             assert_eq!(got, want, "{name}");
@@ -129,15 +142,35 @@ fn julia_statuses_and_untouched_outputs() {
             ("null out", hpk_julia_calculate_z(zs.as_ptr(), cs.as_ptr(), 8, 300, null_mut()), HPK_ERR_NULL_POINTER),
             ("neg maxiter", hpk_julia_calculate_z(zs.as_ptr(), cs.as_ptr(), 8, -1, o), HPK_ERR_INVALID_ARGUMENT),
             ("n overflow", hpk_julia_calculate_z(zs.as_ptr(), cs.as_ptr(), usize::MAX / 8, 3, o), HPK_ERR_INVALID_SIZE),
-            ("out overlaps zs", hpk_julia_calculate_z(zs.as_ptr(), cs.as_ptr(), 8, 3, zs.as_ptr().cast_mut().cast()), HPK_ERR_OVERLAP),
+            (
+                "out overlaps zs",
+                hpk_julia_calculate_z(zs.as_ptr(), cs.as_ptr(), 8, 3, zs.as_ptr().cast_mut().cast()),
+                HPK_ERR_OVERLAP,
+            ),
             ("grid null", hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 2, 4, 0.0, 0.0, 30, null_mut()), HPK_ERR_NULL_POINTER),
             ("grid width 0", hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 0, 4, 0.0, 0.0, 30, o), HPK_ERR_INVALID_SIZE),
             ("grid height 0", hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 2, 0, 0.0, 0.0, 30, o), HPK_ERR_INVALID_SIZE),
-            ("grid overflow", hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, usize::MAX, 2, 0.0, 0.0, 30, o), HPK_ERR_INVALID_SIZE),
-            ("grid bytes", hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 1 << 32, 1 << 30, 0.0, 0.0, 30, o), HPK_ERR_INVALID_SIZE),
+            (
+                "grid overflow",
+                hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, usize::MAX, 2, 0.0, 0.0, 30, o),
+                HPK_ERR_INVALID_SIZE,
+            ),
+            (
+                "grid bytes",
+                hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 1 << 32, 1 << 30, 0.0, 0.0, 30, o),
+                HPK_ERR_INVALID_SIZE,
+            ),
             ("grid nan x1", hpk_julia_grid(f64::NAN, 1.8, -1.8, 1.8, 2, 4, 0.0, 0.0, 30, o), HPK_ERR_INVALID_ARGUMENT),
-            ("grid inf c", hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 2, 4, f64::INFINITY, 0.0, 30, o), HPK_ERR_INVALID_ARGUMENT),
-            ("grid maxiter", hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 2, 4, 0.0, 0.0, i32::MIN, o), HPK_ERR_INVALID_ARGUMENT),
+            (
+                "grid inf c",
+                hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 2, 4, f64::INFINITY, 0.0, 30, o),
+                HPK_ERR_INVALID_ARGUMENT,
+            ),
+            (
+                "grid maxiter",
+                hpk_julia_grid(-1.8, 1.8, -1.8, 1.8, 2, 4, 0.0, 0.0, i32::MIN, o),
+                HPK_ERR_INVALID_ARGUMENT,
+            ),
         ];
         for (name, got, want) in cases {
             assert_eq!(got, want, "{name}");
@@ -145,7 +178,11 @@ fn julia_statuses_and_untouched_outputs() {
         assert!(out.iter().all(|&v| v == -7));
         assert_eq!(hpk_julia_calculate_z(null(), null(), 0, 300, null_mut()), HPK_OK, "n = 0 is a no-op");
         assert_eq!(hpk_julia_calculate_z(zs.as_ptr(), cs.as_ptr(), 8, 300, o), HPK_OK);
-        let want = crate::julia::escape_count(num_complex::Complex64::new(0.1, 0.2), num_complex::Complex64::new(-0.62772, -0.42193), 300);
+        let want = crate::julia::escape_count(
+            num_complex::Complex64::new(0.1, 0.2),
+            num_complex::Complex64::new(-0.62772, -0.42193),
+            300,
+        );
         assert!(out.iter().all(|&v| v == want));
     }
 }
@@ -192,10 +229,7 @@ fn prime_statuses_and_values() {
         assert_eq!(hpk_is_prime_batch(null(), 7, flags.as_mut_ptr()), HPK_ERR_NULL_POINTER);
         assert_eq!(hpk_is_prime_batch(numbers.as_ptr(), 7, null_mut()), HPK_ERR_NULL_POINTER);
         assert_eq!(hpk_is_prime_batch(null(), 0, null_mut()), HPK_OK);
-        assert_eq!(
-            hpk_is_prime_batch(numbers.as_ptr(), 7, numbers.as_ptr().cast_mut().cast()),
-            HPK_ERR_OVERLAP
-        );
+        assert_eq!(hpk_is_prime_batch(numbers.as_ptr(), 7, numbers.as_ptr().cast_mut().cast()), HPK_ERR_OVERLAP);
     }
 }
 

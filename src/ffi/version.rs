@@ -2,10 +2,11 @@
 
 use std::ffi::c_char;
 
-const VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
-    Ok(v) => v,
-    Err(_) => panic!("the crate version contains a NUL byte"),
-};
+const VERSION: &std::ffi::CStr =
+    match std::ffi::CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(v) => v,
+        Err(_) => panic!("the crate version contains a NUL byte"),
+    };
 
 /// Parse the decimal ABI number build.rs hands over (build.rs is its only source).
 const fn parse_decimal(s: &str) -> u32 {

@@ -160,7 +160,13 @@ pub fn calculate_z_with_progress(
 
 /// [`calculate_z`] on the instruction-set path `isa`, or the best supported one below it (tests
 /// and benches compare the paths).
-pub fn calculate_z_on(isa: Isa, zs: &[Complex64], cs: &[Complex64], maxiter: i32, output: &mut [i32]) -> Result<(), Error> {
+pub fn calculate_z_on(
+    isa: Isa,
+    zs: &[Complex64],
+    cs: &[Complex64],
+    maxiter: i32,
+    output: &mut [i32],
+) -> Result<(), Error> {
     check_z_inputs(zs, cs, maxiter, output)?;
     calculate_z_checked(isa, zs, cs, maxiter, output, Meter::off())
 }
@@ -231,7 +237,11 @@ pub fn calculate_grid(grid: &Grid, output: &mut [i32]) -> Result<(), Error> {
 /// 2^22 iterations or more: `done` and `total` count points (pixels), a row at a time. After
 /// [`Error::Cancelled`], `output` may be partly written (whole rows, each with its right counts;
 /// the other rows are untouched).
-pub fn calculate_grid_with_progress(grid: &Grid, output: &mut [i32], progress: Option<&mut Progress<'_>>) -> Result<(), Error> {
+pub fn calculate_grid_with_progress(
+    grid: &Grid,
+    output: &mut [i32],
+    progress: Option<&mut Progress<'_>>,
+) -> Result<(), Error> {
     calculate_tile_with_progress(grid, Tile::whole(grid), output, progress)
 }
 
@@ -246,7 +256,9 @@ pub fn calculate_tile_with_progress(
 ) -> Result<(), Error> {
     let points = check_tile(grid, tile, output)?;
     let long = !is_work_below(points, grid.maxiter, REPORT_MIN_WORK);
-    progress::track(progress, long, points as u64, |meter| calculate_tile_checked(isa::active(), grid, tile, output, meter))
+    progress::track(progress, long, points as u64, |meter| {
+        calculate_tile_checked(isa::active(), grid, tile, output, meter)
+    })
 }
 
 /// [`calculate_grid`] on the instruction-set path `isa`, or the best supported one below it
@@ -296,9 +308,9 @@ fn check_grid(grid: &Grid) -> Result<usize, Error> {
             grid.width, grid.height
         )));
     }
-    grid.width.checked_mul(grid.height).ok_or_else(|| {
-        Error::InvalidSize(format!("a {} x {} grid overflows", grid.width, grid.height))
-    })
+    grid.width
+        .checked_mul(grid.height)
+        .ok_or_else(|| Error::InvalidSize(format!("a {} x {} grid overflows", grid.width, grid.height)))
 }
 
 /// [`calculate_tile_on`] after [`check_tile`], with `meter`.
@@ -341,7 +353,13 @@ fn calculate_tile_checked(isa: Isa, grid: &Grid, tile: Tile, output: &mut [i32],
 
 /// The grid with an active meter when one row is more than a work item: each row (a task) in
 /// bands of columns, with a look at the cancel flag and a report after each band.
-fn grid_in_bands(isa: Isa, geometry: &escape::RowGeometry, row0: usize, output: &mut [i32], meter: &Meter) -> Result<(), Error> {
+fn grid_in_bands(
+    isa: Isa,
+    geometry: &escape::RowGeometry,
+    row0: usize,
+    output: &mut [i32],
+    meter: &Meter,
+) -> Result<(), Error> {
     let (width, maxiter) = (geometry.width, geometry.maxiter);
     let band = ((REPORT_ITEM_WORK / (maxiter as u64).max(1)) as usize).max(REPORT_MIN_ITEM_POINTS).min(width);
     pool::install(|threads| {

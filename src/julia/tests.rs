@@ -65,8 +65,10 @@ fn book_checksum_and_counts_on_every_instruction_set_path() {
     // Odd shapes: items of several rows that do not divide the grid, rows narrower than the lanes.
     for (width, height) in [(1, 1), (3, 700), (7, 5), (31, 33), (2049, 3)] {
         let grid = Grid { width, height, ..Grid::book() };
-        let want: Vec<i32> =
-            (0..height).flat_map(|r| (0..width).map(move |k| (r, k))).map(|(r, k)| escape_count(grid.z(r, k), grid.c, 300)).collect();
+        let want: Vec<i32> = (0..height)
+            .flat_map(|r| (0..width).map(move |k| (r, k)))
+            .map(|(r, k)| escape_count(grid.z(r, k), grid.c, 300))
+            .collect();
         for isa in Isa::supported() {
             let mut out = vec![-1; width * height];
             calculate_grid_on(isa, &grid, &mut out).unwrap();
@@ -80,7 +82,13 @@ fn grid_counts_match_the_definition_for_any_c_width_and_maxiter() {
     // c beyond |c| = 1.9 (an escaped z may come back: c = -4 sends z = 2 to 0, and the grid
     // below has a pixel at exactly z = 2), widths around the vector lengths, a row of one pixel,
     // pixels that escape at once or never, and maxiter at and around block and lane sizes.
-    let cs = [Complex64::new(-0.62772, -0.42193), Complex64::new(-4.0, 0.0), Complex64::new(-2.0, 0.0), Complex64::new(0.25, 0.0), Complex64::new(1.5, -1.2)];
+    let cs = [
+        Complex64::new(-0.62772, -0.42193),
+        Complex64::new(-4.0, 0.0),
+        Complex64::new(-2.0, 0.0),
+        Complex64::new(0.25, 0.0),
+        Complex64::new(1.5, -1.2),
+    ];
     for c in cs {
         for (width, height) in [(1, 3), (2, 2), (7, 3), (8, 2), (9, 3), (16, 1), (17, 4), (33, 2)] {
             for maxiter in [0, 1, 2, 7, 8, 9, 40, 300] {
@@ -98,7 +106,8 @@ fn grid_counts_match_the_definition_for_any_c_width_and_maxiter() {
         }
     }
     // The pixel at z = 2 with c = -4 stops at once, though z*z + c = 0 would count on.
-    let grid = Grid { x1: 0.0, x2: 4.0, y1: -2.0, y2: 0.0, width: 2, height: 1, c: Complex64::new(-4.0, 0.0), maxiter: 50 };
+    let grid =
+        Grid { x1: 0.0, x2: 4.0, y1: -2.0, y2: 0.0, width: 2, height: 1, c: Complex64::new(-4.0, 0.0), maxiter: 50 };
     assert_eq!(grid.z(0, 1), Complex64::new(2.0, 0.0));
     for isa in Isa::supported() {
         let mut out = vec![-1; 2];
@@ -199,7 +208,9 @@ fn with_a_progress_callback_the_counts_are_the_same_also_in_column_bands() {
     };
     let mut progress = Progress::new(&mut report, Duration::from_millis(1));
     // 317 * 20000 iterations per row is more than a work item: rows go in bands of columns.
-    for (width, height, maxiter) in [(317, 40, 20_000), (1000, 100, 300), (50, 3000, 5000), (2, 3, 3_000_000), (31, 9, 1_000_000)] {
+    for (width, height, maxiter) in
+        [(317, 40, 20_000), (1000, 100, 300), (50, 3000, 5000), (2, 3, 3_000_000), (31, 9, 1_000_000)]
+    {
         let grid = Grid { width, height, maxiter, ..Grid::book() };
         let mut with = vec![-1; width * height];
         calculate_grid_with_progress(&grid, &mut with, Some(&mut progress)).unwrap();
@@ -222,7 +233,11 @@ fn tiles_put_together_equal_the_whole_grid_bit_for_bit_on_every_path() {
     let mut whole = vec![-1; grid.width * grid.height];
     calculate_grid_on(Isa::Scalar, &grid, &mut whole).unwrap();
     for isa in Isa::supported() {
-        for (row_cuts, col_cuts) in [(vec![0, 203], vec![0, 301]), (vec![0, 1, 100, 203], vec![0, 7, 8, 150, 301]), (vec![0, 64, 128, 192, 203], vec![0, 33, 301])] {
+        for (row_cuts, col_cuts) in [
+            (vec![0, 203], vec![0, 301]),
+            (vec![0, 1, 100, 203], vec![0, 7, 8, 150, 301]),
+            (vec![0, 64, 128, 192, 203], vec![0, 33, 301]),
+        ] {
             let mut stitched = vec![-1; whole.len()];
             for r in row_cuts.windows(2) {
                 for k in col_cuts.windows(2) {
@@ -252,9 +267,17 @@ fn tiles_put_together_equal_the_whole_grid_bit_for_bit_on_every_path() {
 fn a_tile_must_lie_inside_its_grid() {
     let grid = Grid { width: 10, height: 8, ..Grid::book() };
     let mut out = vec![-1; 100];
-    for tile in [Tile { row0: 0, col0: 0, rows: 9, cols: 1 }, Tile { row0: 7, col0: 0, rows: 2, cols: 1 }, Tile { row0: 0, col0: 10, rows: 1, cols: 1 }, Tile { row0: usize::MAX, col0: 0, rows: 1, cols: 1 }] {
+    for tile in [
+        Tile { row0: 0, col0: 0, rows: 9, cols: 1 },
+        Tile { row0: 7, col0: 0, rows: 2, cols: 1 },
+        Tile { row0: 0, col0: 10, rows: 1, cols: 1 },
+        Tile { row0: usize::MAX, col0: 0, rows: 1, cols: 1 },
+    ] {
         let n = tile.rows * tile.cols;
-        assert!(matches!(calculate_tile_with_progress(&grid, tile, &mut out[..n], None), Err(Error::InvalidArgument(_))), "{tile:?}");
+        assert!(
+            matches!(calculate_tile_with_progress(&grid, tile, &mut out[..n], None), Err(Error::InvalidArgument(_))),
+            "{tile:?}"
+        );
     }
     let empty = Tile { row0: 0, col0: 0, rows: 0, cols: 3 };
     assert!(matches!(calculate_tile_with_progress(&grid, empty, &mut [], None), Err(Error::InvalidSize(_))));

@@ -50,7 +50,12 @@ pub fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64, Error
 /// included) of the intervals searched, [max(from, 2), sqrt(n)] and then the part above sqrt(n)
 /// or its cofactors, whichever is shorter. A divisor found ends the call before `done` reaches
 /// `total`. [`Error::Cancelled`] leaves nothing to write.
-pub fn smallest_factor_in_range_with_progress(n: u64, from: u64, to: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
+pub fn smallest_factor_in_range_with_progress(
+    n: u64,
+    from: u64,
+    to: u64,
+    progress: Option<&mut Progress<'_>>,
+) -> Result<u64, Error> {
     trial::smallest_factor_in_range(n, from, to, progress)
 }
 
@@ -89,7 +94,11 @@ pub fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Error> {
 /// [`is_prime_batch`], reporting to `progress` from 2048 numbers on: `done` and `total` count
 /// numbers tested. After [`Error::Cancelled`], `out` may be partly written (each element holds
 /// its right answer or is untouched).
-pub fn is_prime_batch_with_progress(numbers: &[u64], out: &mut [bool], progress: Option<&mut Progress<'_>>) -> Result<(), Error> {
+pub fn is_prime_batch_with_progress(
+    numbers: &[u64],
+    out: &mut [bool],
+    progress: Option<&mut Progress<'_>>,
+) -> Result<(), Error> {
     miller_rabin::is_prime_batch(numbers, out, progress)
 }
 
@@ -136,6 +145,11 @@ pub fn primes_in_range(lo: u64, hi: u64, out: &mut [u64]) -> Result<usize, Error
 /// while counting, before anything is written: after [`Error::Cancelled`], `out` is untouched.
 /// The writing that follows a complete count (from the kept sieve bits, a fraction of the time)
 /// always runs to its end.
-pub fn primes_in_range_with_progress(lo: u64, hi: u64, out: &mut [u64], progress: Option<&mut Progress<'_>>) -> Result<usize, Error> {
+pub fn primes_in_range_with_progress(
+    lo: u64,
+    hi: u64,
+    out: &mut [u64],
+    progress: Option<&mut Progress<'_>>,
+) -> Result<usize, Error> {
     range::primes_in_range(lo, hi, out, progress)
 }

@@ -108,15 +108,8 @@ mod tests {
             assert_eq!(pi(x), want, "pi({x})");
         }
         // Around squares of primes and powers of two, against the sieve.
-        for x in [
-            (1u64 << 20) - 1,
-            1 << 20,
-            (1 << 20) + 1,
-            9973 * 9973 - 1,
-            9973 * 9973,
-            9973 * 9973 + 1,
-            123_456_789,
-        ] {
+        for x in [(1u64 << 20) - 1, 1 << 20, (1 << 20) + 1, 9973 * 9973 - 1, 9973 * 9973, 9973 * 9973 + 1, 123_456_789]
+        {
             assert_eq!(pi(x), super::super::count_primes(0, x + 1).unwrap(), "pi({x})");
         }
     }

@@ -36,7 +36,11 @@ fn pattern(primes: &[u64]) -> Box<[u8]> {
         .map(|i| {
             RESIDUES.iter().enumerate().fold(0u8, |byte, (b, r)| {
                 let v = 30 * i + r;
-                if primes.iter().all(|p| v % p != 0) { byte | 1 << b } else { byte }
+                if primes.iter().all(|p| v % p != 0) {
+                    byte | 1 << b
+                } else {
+                    byte
+                }
             })
         })
         .collect()

@@ -42,11 +42,8 @@ fn estimate_ns(bound: u64, full: bool, numbers: u64, chunks: u64) -> f64 {
 /// sieve) if allowed, else a power of two whose survivors Miller-Rabin confirms.
 fn choose_bound(hi: u64, numbers: u64, chunks: u64) -> (u64, f64) {
     let root = isqrt(hi - 1);
-    let mut best = if root <= MAX_BOUND {
-        (root, estimate_ns(root, true, numbers, chunks))
-    } else {
-        (MAX_BOUND, f64::INFINITY)
-    };
+    let mut best =
+        if root <= MAX_BOUND { (root, estimate_ns(root, true, numbers, chunks)) } else { (MAX_BOUND, f64::INFINITY) };
     let mut bound = 1 << 8;
     while bound < root && bound <= MAX_BOUND {
         let cost = estimate_ns(bound, false, numbers, chunks);
@@ -96,7 +93,13 @@ impl Plan {
 
     /// Runs `f(scratch, chunk)` once for every chunk, on one thread of `par` per scratch, each
     /// claiming chunks in order; chunks not started when `meter` is cancelled are skipped.
-    fn for_each_chunk(&self, par: Par<'_>, scratch: &mut [Scratch], meter: &Meter, f: impl Fn(&mut Scratch, u64) + Sync) {
+    fn for_each_chunk(
+        &self,
+        par: Par<'_>,
+        scratch: &mut [Scratch],
+        meter: &Meter,
+        f: impl Fn(&mut Scratch, u64) + Sync,
+    ) {
         if let [only] = scratch {
             (0..self.chunks).take_while(|_| !meter.cancelled()).for_each(|c| f(only, c));
             return;
@@ -244,11 +247,18 @@ pub(super) fn count_primes(lo: u64, hi: u64, progress: Option<&mut Progress<'_>>
 }
 
 /// See [`super::primes_in_range_with_progress`].
-pub(super) fn primes_in_range(lo: u64, hi: u64, out: &mut [u64], progress: Option<&mut Progress<'_>>) -> Result<usize, Error> {
+pub(super) fn primes_in_range(
+    lo: u64,
+    hi: u64,
+    out: &mut [u64],
+    progress: Option<&mut Progress<'_>>,
+) -> Result<usize, Error> {
     if lo >= hi {
         return Ok(0);
     }
-    progress::track(progress, hi - lo >= REPORT_MIN_NUMBERS, hi - lo, |meter| primes_in_range_metered(lo, hi, out, meter))
+    progress::track(progress, hi - lo >= REPORT_MIN_NUMBERS, hi - lo, |meter| {
+        primes_in_range_metered(lo, hi, out, meter)
+    })
 }
 
 /// A lower bound of the number of primes in [lo, hi) (lo < hi), from pi(x) >= x / ln x for
@@ -296,7 +306,9 @@ fn primes_in_range_metered(lo: u64, hi: u64, out: &mut [u64], meter: &Meter) -> 
             None
         };
         let counts = atomic_vec(plan.chunks)?;
-        plan.count_chunks(par, scratch, bitmap.as_deref_mut(), meter, |c, n| counts[c as usize].store(n, Ordering::Relaxed))?;
+        plan.count_chunks(par, scratch, bitmap.as_deref_mut(), meter, |c, n| {
+            counts[c as usize].store(n, Ordering::Relaxed)
+        })?;
         let count = |c: u64| counts[c as usize].load(Ordering::Relaxed);
         let total = head as u128 + (0..plan.chunks).map(|c| u128::from(count(c))).sum::<u128>();
         if total > out.len() as u128 {
@@ -320,7 +332,9 @@ fn primes_in_range_metered(lo: u64, hi: u64, out: &mut [u64], meter: &Meter) -> 
             let (a, b) = plan.chunk_range(c);
             match &src {
                 Some(src) => for_each_survivor(a, &lock(&src[c as usize]), &mut write),
-                None => plan.sieve.run(sc, a, b, Meter::off(), |start, bytes, _| for_each_survivor(start, bytes, &mut write)),
+                None => plan
+                    .sieve
+                    .run(sc, a, b, Meter::off(), |start, bytes, _| for_each_survivor(start, bytes, &mut write)),
             }
             debug_assert_eq!(n, dst.len());
         });
@@ -373,12 +387,18 @@ mod tests {
             assert_eq!(quick, Some(count_primes(lo, hi, None).unwrap()), "[{lo}, {hi})");
             assert!(count_lower_bound(lo, hi) <= quick.unwrap());
             // The public answer is the same, and a buffer that may be large enough is sieved.
-            assert_eq!(primes_in_range(lo, hi, &mut [], None), Err(Error::BufferTooSmall { required: quick.unwrap() as usize }));
+            assert_eq!(
+                primes_in_range(lo, hi, &mut [], None),
+                Err(Error::BufferTooSmall { required: quick.unwrap() as usize })
+            );
             assert_eq!(quick_requirement(lo, hi, quick.unwrap() as usize, off).unwrap(), None);
         }
         // pi(10^11) = 4118054813, without sieving 10^11 numbers.
         let started = std::time::Instant::now();
-        assert_eq!(primes_in_range(0, 100_000_000_001, &mut [], None), Err(Error::BufferTooSmall { required: 4_118_054_813 }));
+        assert_eq!(
+            primes_in_range(0, 100_000_000_001, &mut [], None),
+            Err(Error::BufferTooSmall { required: 4_118_054_813 })
+        );
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
         // Narrow or high ranges go to the sieve.
         assert_eq!(quick_requirement(1 << 40, (1 << 40) + 1_000_000, 0, off).unwrap(), None);

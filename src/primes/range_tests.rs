@@ -8,7 +8,7 @@ use proptest::prelude::*;
 #[test]
 fn known_counts_far_from_the_naive_sieve() {
     assert_eq!(count_primes(0, 1 << 32).unwrap(), 203_280_221); // pi(2^32)
-    // primesieve 1e12 -d1e8 (a closed interval; 10^12 + 10^8 is even) gives 3618282.
+                                                                // primesieve 1e12 -d1e8 (a closed interval; 10^12 + 10^8 is even) gives 3618282.
     assert_eq!(count_primes(1_000_000_000_000, 1_000_100_000_000).unwrap(), 3_618_282);
 }
 

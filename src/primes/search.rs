@@ -198,7 +198,7 @@ mod tests {
     use super::*;
 
     fn naive(n: u64, lo: u64, hi: u64, direction: Direction) -> Option<u64> {
-        let mut it = (lo..hi).filter(|&d| d != 0 && n % d == 0);
+        let mut it = (lo..hi).filter(|&d| d != 0 && n.is_multiple_of(d));
         match direction {
             Direction::Up => it.next(),
             Direction::Down => it.next_back(),

@@ -167,7 +167,14 @@ impl Sieve {
     /// and calls `visit(start, bytes, count)` for each segment, ascending: bit b of bytes[i] is
     /// set iff 30 (start + i) + RESIDUES[b] is a prime in [lo, hi); `count` is how many bits are.
     /// Stops before the next segment once `meter` is cancelled.
-    pub(super) fn run(&self, scratch: &mut Scratch, b0: u64, b1: u64, meter: &Meter, mut visit: impl FnMut(u64, &[u8], u64)) {
+    pub(super) fn run(
+        &self,
+        scratch: &mut Scratch,
+        b0: u64,
+        b1: u64,
+        meter: &Meter,
+        mut visit: impl FnMut(u64, &[u8], u64),
+    ) {
         match self.isa {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: an Isa other than Scalar is only ever chosen when the CPU supports it.
@@ -183,18 +190,39 @@ impl Sieve {
     // vectorised to the widest registers available; the crossing-off is scalar in all three.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
-    fn run_avx512(&self, scratch: &mut Scratch, b0: u64, b1: u64, meter: &Meter, visit: &mut impl FnMut(u64, &[u8], u64)) {
+    fn run_avx512(
+        &self,
+        scratch: &mut Scratch,
+        b0: u64,
+        b1: u64,
+        meter: &Meter,
+        visit: &mut impl FnMut(u64, &[u8], u64),
+    ) {
         self.run_portable(scratch, b0, b1, meter, visit)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    fn run_avx2(&self, scratch: &mut Scratch, b0: u64, b1: u64, meter: &Meter, visit: &mut impl FnMut(u64, &[u8], u64)) {
+    fn run_avx2(
+        &self,
+        scratch: &mut Scratch,
+        b0: u64,
+        b1: u64,
+        meter: &Meter,
+        visit: &mut impl FnMut(u64, &[u8], u64),
+    ) {
         self.run_portable(scratch, b0, b1, meter, visit)
     }
 
     #[inline(always)]
-    fn run_portable(&self, scratch: &mut Scratch, b0: u64, b1: u64, meter: &Meter, visit: &mut impl FnMut(u64, &[u8], u64)) {
+    fn run_portable(
+        &self,
+        scratch: &mut Scratch,
+        b0: u64,
+        b1: u64,
+        meter: &Meter,
+        visit: &mut impl FnMut(u64, &[u8], u64),
+    ) {
         if b0 >= b1 {
             return;
         }
@@ -247,7 +275,13 @@ impl Sieve {
     /// Crosses off the active primes of one tier (TURNS: the small primes, else the others)
     /// in `buf`, whose byte 0 is byte `rel` of the chunk.
     #[inline(always)]
-    fn cross_tier<const TURNS: bool>(&self, buf: &mut [u8], (next, phase): (&mut [u32], &mut [u8]), active: &[usize; 16], rel: u32) {
+    fn cross_tier<const TURNS: bool>(
+        &self,
+        buf: &mut [u8],
+        (next, phase): (&mut [u32], &mut [u8]),
+        active: &[usize; 16],
+        rel: u32,
+    ) {
         let tier = if TURNS { 0 } else { 8 };
         macro_rules! each_class {
             ($($c:literal)*) => {$(

@@ -47,17 +47,13 @@ struct Step {
     mask: u8,
 }
 
-
 const STEPS: [Step; 64] = {
     let mut t = [Step { carry: 0, mask: 0 }; 64];
     let mut i = 0;
     while i < 64 {
         let (r, j) = (RESIDUES[i / 8] as usize, i % 8);
         let rest = r * RESIDUES[j] as usize % 30;
-        t[i] = Step {
-            carry: ((rest + r * GAPS[j]) / 30) as u8,
-            mask: !(1u8 << BIT_OF[rest]),
-        };
+        t[i] = Step { carry: ((rest + r * GAPS[j]) / 30) as u8, mask: !(1u8 << BIT_OF[rest]) };
         i += 1;
     }
     t
@@ -117,7 +113,12 @@ pub(super) fn first_multiple(p: u64, start: u64) -> Option<(u64, u8)> {
 /// one AND with a constant mask and one add. With `TURNS`, whole wheel turns of 8 multiples run
 /// without bound checks while they fit.
 #[inline(always)]
-pub(super) fn cross<const C: usize, const TURNS: bool>(buf: &mut [u8], a: usize, mut off: usize, j: usize) -> (usize, usize) {
+pub(super) fn cross<const C: usize, const TURNS: bool>(
+    buf: &mut [u8],
+    a: usize,
+    mut off: usize,
+    j: usize,
+) -> (usize, usize) {
     let len = buf.len();
     let dist = |k: usize| a * GAPS[k] + STEPS[C * 8 + k].carry as usize;
     macro_rules! step {
@@ -131,13 +132,27 @@ pub(super) fn cross<const C: usize, const TURNS: bool>(buf: &mut [u8], a: usize,
     }
     match j {
         0 => {}
-        1 => { step!(1 2 3 4 5 6 7); }
-        2 => { step!(2 3 4 5 6 7); }
-        3 => { step!(3 4 5 6 7); }
-        4 => { step!(4 5 6 7); }
-        5 => { step!(5 6 7); }
-        6 => { step!(6 7); }
-        _ => { step!(7); }
+        1 => {
+            step!(1 2 3 4 5 6 7);
+        }
+        2 => {
+            step!(2 3 4 5 6 7);
+        }
+        3 => {
+            step!(3 4 5 6 7);
+        }
+        4 => {
+            step!(4 5 6 7);
+        }
+        5 => {
+            step!(5 6 7);
+        }
+        6 => {
+            step!(6 7);
+        }
+        _ => {
+            step!(7);
+        }
     }
     let p = 30 * a + RESIDUES[C] as usize;
     let o = |k: usize| a * (RESIDUES[k] as usize - 1) + CARRY[C][k];
@@ -234,7 +249,11 @@ mod tests {
         for p in [7u64, 4_294_967_291] {
             let (byte, wi) = first_multiple(p, top).unwrap();
             let m = 30 * u128::from(byte) + u128::from(RESIDUES[usize::from(wi) % 8] * p % 30);
-            assert!(m >= 30 * u128::from(top) && m % u128::from(p) == 0 && m < 30 * u128::from(top) + 30 * 7 * u128::from(p));
+            assert!(
+                m >= 30 * u128::from(top)
+                    && m % u128::from(p) == 0
+                    && m < 30 * u128::from(top) + 30 * 7 * u128::from(p)
+            );
         }
     }
 }

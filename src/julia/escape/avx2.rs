@@ -17,7 +17,8 @@ pub(super) const LANES: usize = 4 * VECTORS;
 pub(super) unsafe fn run_block<const STICKY: bool>(lanes: &mut Lanes<LANES>, maxiter: f64) -> u64 {
     let (four, one, max) = (_mm256_set1_pd(4.0), _mm256_set1_pd(1.0), _mm256_set1_pd(maxiter));
     let zero = _mm256_setzero_pd();
-    let (mut zr, mut zi, mut cr, mut ci, mut count) = ([zero; VECTORS], [zero; VECTORS], [zero; VECTORS], [zero; VECTORS], [zero; VECTORS]);
+    let (mut zr, mut zi, mut cr, mut ci, mut count) =
+        ([zero; VECTORS], [zero; VECTORS], [zero; VECTORS], [zero; VECTORS], [zero; VECTORS]);
     for v in 0..VECTORS {
         // SAFETY: lanes 4v..4v+4 lie inside each array of LANES = 4 * VECTORS doubles.
         unsafe {
@@ -55,7 +56,8 @@ pub(super) unsafe fn run_block<const STICKY: bool>(lanes: &mut Lanes<LANES>, max
         if !STICKY {
             // Still running: the next step would count (escaped lanes never come back).
             let mag = _mm256_add_pd(_mm256_mul_pd(zr[v], zr[v]), _mm256_mul_pd(zi[v], zi[v]));
-            running[v] = _mm256_and_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(mag, four), _mm256_cmp_pd::<_CMP_LT_OQ>(count[v], max));
+            running[v] =
+                _mm256_and_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(mag, four), _mm256_cmp_pd::<_CMP_LT_OQ>(count[v], max));
         }
         // SAFETY: as for the loads.
         unsafe {

@@ -25,7 +25,8 @@ pub(super) unsafe fn escape_rows<const STICKY: bool>(out: &mut [i32], first_row:
     let (x1, x_step) = (_mm256_set1_pd(g.x1), _mm256_set1_pd(g.x_step));
     let iota = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
     // The first n lanes: all-ones 64-bit lanes for the arithmetic, 32-bit ones for the counts.
-    let valid_lanes = |n: usize| _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x(n as i64), _mm256_set_epi64x(3, 2, 1, 0)));
+    let valid_lanes =
+        |n: usize| _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x(n as i64), _mm256_set_epi64x(3, 2, 1, 0)));
     let valid_counts = |n: usize| _mm_cmpgt_epi32(_mm_set1_epi32(n as i32), _mm_set_epi32(3, 2, 1, 0));
     // A vector works on 4 pixels of a row from output index `at` on, lanes `valid` (fewer at a
     // row's end), `steps` steps so far. The four vectors' state is in separate variables, not
@@ -44,7 +45,16 @@ pub(super) unsafe fn escape_rows<const STICKY: bool>(out: &mut [i32], first_row:
     // The next group's vector: the coordinates of Grid::z, x1 + k*x_step (separate multiply and
     // add, as the scalar code; k exact in f64) and the group's zi; dead past the last row.
     let mut start = || match groups.next() {
-        None => Vector { zr: zero, zi: zero, count: zero, valid: _mm_setzero_si128(), running: zero, steps: 0, at: 0, live: false },
+        None => Vector {
+            zr: zero,
+            zi: zero,
+            count: zero,
+            valid: _mm_setzero_si128(),
+            running: zero,
+            steps: 0,
+            at: 0,
+            live: false,
+        },
         Some(p) => {
             let (valid, running) = (valid_counts(p.count), valid_lanes(p.count));
             let k = _mm256_add_pd(iota, _mm256_set1_pd(p.col as f64));

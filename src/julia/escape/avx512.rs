@@ -110,13 +110,16 @@ unsafe fn lanes_in_flight<const STICKY: bool>(out: &mut [i32], maxiter: i32, soa
             if !STICKY {
                 // Still running: the next step would count (escaped lanes never come back).
                 let mag = _mm512_add_pd(_mm512_mul_pd(zr[v], zr[v]), _mm512_mul_pd(zi[v], zi[v]));
-                running[v] = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(mag, four) & _mm512_cmp_pd_mask::<_CMP_LT_OQ>(count[v], max);
+                running[v] =
+                    _mm512_cmp_pd_mask::<_CMP_LT_OQ>(mag, four) & _mm512_cmp_pd_mask::<_CMP_LT_OQ>(count[v], max);
             }
             free[v] = live[v] & !running[v];
             if free[v] != 0 {
                 // SAFETY: the indices of live lanes are outputs in 0..n; counts are integers
                 // in 0..=maxiter, so the conversion to i32 is exact.
-                unsafe { _mm512_mask_i64scatter_epi32::<4>(out.as_mut_ptr(), free[v], index[v], _mm512_cvtpd_epi32(count[v])) };
+                unsafe {
+                    _mm512_mask_i64scatter_epi32::<4>(out.as_mut_ptr(), free[v], index[v], _mm512_cvtpd_epi32(count[v]))
+                };
             }
         }
     }

@@ -16,7 +16,6 @@
 // The lane machinery is only driven by the x86-64 vector kernels; elsewhere it is unused.
 #![cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 
-mod scalar;
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 #[cfg(target_arch = "x86_64")]
@@ -25,6 +24,7 @@ mod avx2_rows;
 mod avx512;
 #[cfg(target_arch = "x86_64")]
 mod avx512_rows;
+mod scalar;
 
 use crate::isa::Isa;
 use num_complex::Complex64;
@@ -46,13 +46,21 @@ pub(super) fn escape_counts(
         Isa::Scalar => scalar::escape_counts(out, maxiter, points),
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2 => with_soa(out.len(), points, |[zr, zi, cr, ci]| {
-            let points = zr.iter().zip(zi).zip(cr.iter().zip(ci)).map(|((&zr, &zi), (&cr, &ci))| (Complex64::new(zr, zi), Complex64::new(cr, ci)));
+            let points = zr
+                .iter()
+                .zip(zi)
+                .zip(cr.iter().zip(ci))
+                .map(|((&zr, &zi), (&cr, &ci))| (Complex64::new(zr, zi), Complex64::new(cr, ci)));
             if all_escapes_final(cr, ci) {
                 // SAFETY: Isa::Avx2 is only ever active when the CPU has AVX2 and FMA (crate::isa).
-                drive::<{ avx2::LANES }>(out, maxiter, points, |lanes, maxf| unsafe { avx2::run_block::<false>(lanes, maxf) })
+                drive::<{ avx2::LANES }>(out, maxiter, points, |lanes, maxf| unsafe {
+                    avx2::run_block::<false>(lanes, maxf)
+                })
             } else {
                 // SAFETY: as above.
-                drive::<{ avx2::LANES }>(out, maxiter, points, |lanes, maxf| unsafe { avx2::run_block::<true>(lanes, maxf) })
+                drive::<{ avx2::LANES }>(out, maxiter, points, |lanes, maxf| unsafe {
+                    avx2::run_block::<true>(lanes, maxf)
+                })
             }
         }),
         #[cfg(target_arch = "x86_64")]

@@ -58,7 +58,12 @@ fn random_points_match_on_every_path() {
         lo + (hi - lo) * ((s >> 11) as f64 / (1u64 << 53) as f64)
     };
     let points: Vec<_> = (0..5000)
-        .map(|_| (Complex64::new(uniform(-2.0, 2.0), uniform(-2.0, 2.0)), Complex64::new(uniform(-1.0, 1.0), uniform(-1.0, 1.0))))
+        .map(|_| {
+            (
+                Complex64::new(uniform(-2.0, 2.0), uniform(-2.0, 2.0)),
+                Complex64::new(uniform(-1.0, 1.0), uniform(-1.0, 1.0)),
+            )
+        })
         .collect();
     for maxiter in [1, 50, 1000] {
         check_all_paths(&points, maxiter, "random");

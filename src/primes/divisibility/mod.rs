@@ -88,7 +88,14 @@ impl Divisibility {
         // n / d < 2^50 <=> d > n / 2^50 <=> d >= (n >> 50) + 1.
         let float_lo = (n >> 50) + 1;
         Divisibility {
-            lanes: Lanes { residues: padded, residues_u64: padded_u64, len: residues.len(), n, nh, neg_nl: -(nl as f64) },
+            lanes: Lanes {
+                residues: padded,
+                residues_u64: padded_u64,
+                len: residues.len(),
+                n,
+                nh,
+                neg_nl: -(nl as f64),
+            },
             wheel,
             isa,
             block_lo: float_lo.div_ceil(WHEEL_MODULUS),
@@ -141,7 +148,7 @@ impl Divisibility {
         let n = self.lanes.n;
         let mut hit = None;
         self.wheel.for_each(x0, x1, |d| {
-            if n % d == 0 {
+            if n.is_multiple_of(d) {
                 hit = Some(d);
                 return false;
             }

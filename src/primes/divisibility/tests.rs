@@ -8,7 +8,7 @@ fn naive_divisors(n: u64, x0: u64, x1: u64) -> Vec<u64> {
     let wheel = Wheel::for_n(n);
     let mut all = Vec::new();
     wheel.for_each(x0, x1, |d| {
-        if n % d == 0 {
+        if n.is_multiple_of(d) {
             all.push(d);
         }
         true

@@ -215,8 +215,7 @@ pub(super) fn probable_prime_tests(m: &Montgomery, p: u64) -> (bool, bool) {
         lucas_square!();
     }
     let base_2_passes = result == m.one || result == minus_one || base_2_minus_one;
-    let lucas_passes =
-        lucas_zero || ((v_d == two || v_d == m.n - two) && m.add(w_d, w_d) == m.mul(p, v_d));
+    let lucas_passes = lucas_zero || ((v_d == two || v_d == m.n - two) && m.add(w_d, w_d) == m.mul(p, v_d));
     (base_2_passes, lucas_passes)
 }
 

@@ -56,7 +56,7 @@ fn seven_base_oracle(n: u64) -> bool {
     if n < 1 << 31 {
         return reference_is_prime(n);
     }
-    if n % 2 == 0 || SMALL_ODD_PRIMES.iter().any(|&p| n % p == 0) {
+    if n.is_multiple_of(2) || SMALL_ODD_PRIMES.iter().any(|&p| n.is_multiple_of(p)) {
         return false;
     }
     let s = (n - 1).trailing_zeros();

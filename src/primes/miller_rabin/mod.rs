@@ -138,7 +138,7 @@ pub(super) fn is_prime(n: u64) -> bool {
     if n < 64 {
         return (PRIMES_BELOW_64 >> n) & 1 == 1;
     }
-    if n % 2 == 0 || SMALL_ODD_PRIMES.iter().any(|&p| n % p == 0) {
+    if n.is_multiple_of(2) || SMALL_ODD_PRIMES.iter().any(|&p| n.is_multiple_of(p)) {
         return false;
     }
     if n < TRIAL_LIMIT {
@@ -187,13 +187,13 @@ const BATCH_REPORT_MIN: usize = 2048;
 const BATCH_SHORT_MAX: usize = 1 << 14;
 
 /// See [`super::is_prime_batch`].
-pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool], progress: Option<&mut Progress<'_>>) -> Result<(), Error> {
+pub(super) fn is_prime_batch(
+    numbers: &[u64],
+    out: &mut [bool],
+    progress: Option<&mut Progress<'_>>,
+) -> Result<(), Error> {
     if numbers.len() != out.len() {
-        return Err(Error::InvalidSize(format!(
-            "numbers has {} elements but out has {}",
-            numbers.len(),
-            out.len()
-        )));
+        return Err(Error::InvalidSize(format!("numbers has {} elements but out has {}", numbers.len(), out.len())));
     }
     let serial = |numbers: &[u64], out: &mut [bool]| {
         for (o, &n) in out.iter_mut().zip(numbers) {
@@ -225,6 +225,6 @@ pub(super) fn is_prime_batch(numbers: &[u64], out: &mut [bool], progress: Option
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod bpsw_tests;
+#[cfg(test)]
+mod tests;

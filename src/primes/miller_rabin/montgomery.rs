@@ -1,7 +1,6 @@
 //! Arithmetic modulo an odd n > 1 in Montgomery form (x * 2^64 mod n): a product is three
 //! multiplications and no division, the building block of both Miller-Rabin and the Lucas test.
 
-
 /// Arithmetic modulo an odd n > 1 in Montgomery form x * 2^64 mod n.
 pub(super) struct Montgomery {
     pub(super) n: u64,

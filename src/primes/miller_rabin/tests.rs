@@ -1,8 +1,8 @@
 //! Miller-Rabin against sieves, trial division, an independent u128 implementation and
 //! adversarial composites.
 
-use super::*;
 use super::montgomery::{self, wide_remainder};
+use super::*;
 use proptest::prelude::*;
 
 pub(super) fn naive_sieve(limit: usize) -> Vec<bool> {
@@ -22,7 +22,7 @@ pub(super) fn naive_sieve(limit: usize) -> Vec<bool> {
 }
 
 fn trial_division(n: u64) -> bool {
-    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| !n.is_multiple_of(d))
 }
 
 #[test]
@@ -48,7 +48,8 @@ fn wide_remainder_matches_u128_arithmetic() {
         state ^= state << 17;
         state
     };
-    let mut cases = vec![(0u64, 0u64, 1u64), (0, u64::MAX, 3), (2, u64::MAX, 3), (u64::MAX - 1, u64::MAX, u64::MAX), (1, 0, 2)];
+    let mut cases =
+        vec![(0u64, 0u64, 1u64), (0, u64::MAX, 3), (2, u64::MAX, 3), (u64::MAX - 1, u64::MAX, u64::MAX), (1, 0, 2)];
     for _ in 0..100_000 {
         let n = next() >> (next() % 64) | 1;
         let (high, low) = (next() % n, next());
@@ -67,7 +68,7 @@ pub(super) fn reference_is_prime(n: u64) -> bool {
     if n < 2 {
         return false;
     }
-    if let Some(&p) = BASES.iter().find(|&&p| n % p == 0) {
+    if let Some(&p) = BASES.iter().find(|&&p| n.is_multiple_of(p)) {
         return n == p;
     }
     let mul = |a: u64, b: u64| (u128::from(a) * u128::from(b) % u128::from(n)) as u64;
@@ -126,10 +127,12 @@ fn strong_pseudoprimes_to_base_2_and_carmichael_numbers_are_composite() {
             base = mul(base, base);
             e >>= 1;
         }
-        x == 1 || x == n - 1 || (1..s).any(|_| {
-            x = mul(x, x);
-            x == n - 1
-        })
+        x == 1
+            || x == n - 1
+            || (1..s).any(|_| {
+                x = mul(x, x);
+                x == n - 1
+            })
     };
     let mut spsp = 0;
     for p in (3u64..4_000_000).step_by(2).chain((2_000_000_000..2_100_000_000).step_by(2)) {
@@ -166,23 +169,56 @@ fn agrees_with_a_sieve_below_two_million() {
 #[test]
 fn pseudoprimes_carmichael_numbers_and_extremes() {
     let composites = [
-        2047u64, 1_373_653, 25_326_001, 3_215_031_751, 2_152_302_898_747, 3_474_749_660_383,
-        341_550_071_728_321, 3_825_123_056_546_413_051, // strong pseudoprime to bases 2..=37 but 41
-        4_759_123_141, 1_122_004_669_633, 561, 1105, 1729, 2465, 2821, 6601, 8911,
-        4033, 4681, // strong pseudoprimes to bases 2 and 325
-        u64::MAX, u64::MAX - 1, 1 << 63, (1 << 61) + 1,
+        2047u64,
+        1_373_653,
+        25_326_001,
+        3_215_031_751,
+        2_152_302_898_747,
+        3_474_749_660_383,
+        341_550_071_728_321,
+        3_825_123_056_546_413_051, // strong pseudoprime to bases 2..=37 but 41
+        4_759_123_141,
+        1_122_004_669_633,
+        561,
+        1105,
+        1729,
+        2465,
+        2821,
+        6601,
+        8911,
+        4033,
+        4681, // strong pseudoprimes to bases 2 and 325
+        u64::MAX,
+        u64::MAX - 1,
+        1 << 63,
+        (1 << 61) + 1,
         18_446_744_030_759_878_681, // 4294967291^2
-        4_294_967_291 * 4_294_967_279, 4_294_967_279 * 3_037_000_493,
-        1_000_003 * 1_000_033, 999_999_937 * 999_999_929,
-        100_109_100_129_100_369, 100_109_100_129_101_027, 112_272_535_095_295,
+        4_294_967_291 * 4_294_967_279,
+        4_294_967_279 * 3_037_000_493,
+        1_000_003 * 1_000_033,
+        999_999_937 * 999_999_929,
+        100_109_100_129_100_369,
+        100_109_100_129_101_027,
+        112_272_535_095_295,
     ];
     for n in composites {
         assert!(!is_prime(n), "{n} is composite");
     }
     let primes = [
-        u64::MAX - 58, (1 << 61) - 1, (1 << 31) - 1, 4_294_967_291, 4_294_967_279, 3_037_000_493,
-        999_999_937, 1_000_000_007, 4_759_123_151, 1_122_004_669_637, 100_109_100_129_100_151, 100_109_100_129_162_907,
-        18_446_744_073_709_551_557, 9_223_372_036_854_775_783, // largest below 2^64, 2^63
+        u64::MAX - 58,
+        (1 << 61) - 1,
+        (1 << 31) - 1,
+        4_294_967_291,
+        4_294_967_279,
+        3_037_000_493,
+        999_999_937,
+        1_000_000_007,
+        4_759_123_151,
+        1_122_004_669_637,
+        100_109_100_129_100_151,
+        100_109_100_129_162_907,
+        18_446_744_073_709_551_557,
+        9_223_372_036_854_775_783, // largest below 2^64, 2^63
     ];
     for n in primes {
         assert!(is_prime(n), "{n} is prime");

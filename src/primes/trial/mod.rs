@@ -58,7 +58,7 @@ static WHEELS: [Wheel; 16] = {
             let mut allowed = true;
             let mut i = 0;
             while i < 4 {
-                if g % primes[i] == 0 && flags & (1 << i) == 0 {
+                if g.is_multiple_of(primes[i]) && flags & (1 << i) == 0 {
                     allowed = false;
                 }
                 i += 1;
@@ -77,10 +77,10 @@ static WHEELS: [Wheel; 16] = {
 impl Wheel {
     /// The wheel of the candidates for divisors of `n` (n = 0: every residue).
     pub(super) fn for_n(n: u64) -> Wheel {
-        let flags = usize::from(n % 2 == 0)
-            | usize::from(n % 3 == 0) << 1
-            | usize::from(n % 5 == 0) << 2
-            | usize::from(n % 7 == 0) << 3;
+        let flags = usize::from(n.is_multiple_of(2))
+            | usize::from(n.is_multiple_of(3)) << 1
+            | usize::from(n.is_multiple_of(5)) << 2
+            | usize::from(n.is_multiple_of(7)) << 3;
         WHEELS[flags]
     }
 
@@ -130,7 +130,12 @@ impl Wheel {
 }
 
 /// See [`super::smallest_factor_in_range_with_progress`].
-pub(super) fn smallest_factor_in_range(n: u64, from: u64, to: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
+pub(super) fn smallest_factor_in_range(
+    n: u64,
+    from: u64,
+    to: u64,
+    progress: Option<&mut Progress<'_>>,
+) -> Result<u64, Error> {
     smallest_factor_with(n, from, to, isa::active(), progress)
 }
 
@@ -143,7 +148,13 @@ pub(super) fn smallest_factor_in_range_on(n: u64, from: u64, to: u64, isa: Isa) 
 /// The values scanned (`done`, `total`) are those of the intervals searched: [start, sqrt(n)]
 /// and then the part above sqrt(n) or its cofactors, whichever is shorter; values the wheel
 /// skips count too.
-fn smallest_factor_with(n: u64, from: u64, to: u64, isa: Isa, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
+fn smallest_factor_with(
+    n: u64,
+    from: u64,
+    to: u64,
+    isa: Isa,
+    progress: Option<&mut Progress<'_>>,
+) -> Result<u64, Error> {
     let start = from.max(2);
     if start >= to {
         return Ok(0);
@@ -213,7 +224,7 @@ fn check_prime_with(n: u64, isa: Isa, progress: Option<&mut Progress<'_>>) -> Re
     if n < 4 {
         return Ok(n >= 2);
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         return Ok(false);
     }
     Ok(smallest_factor_with(n, 3, isqrt(n) + 1, isa, progress)? == 0)

@@ -23,11 +23,11 @@ fn check_prime(n: u64) -> Result<bool, Error> {
 
 /// Every d in [max(from, 2), to), one by one.
 fn naive_factor(n: u64, from: u64, to: u64) -> u64 {
-    (from.max(2)..to).find(|&d| n % d == 0).unwrap_or(0)
+    (from.max(2)..to).find(|&d| n.is_multiple_of(d)).unwrap_or(0)
 }
 
 fn naive_prime(n: u64) -> bool {
-    n >= 2 && (2..n).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    n >= 2 && (2..n).take_while(|d| d * d <= n).all(|d| !n.is_multiple_of(d))
 }
 
 #[test]
@@ -118,7 +118,8 @@ fn composite_smallest_factor_when_from_exceeds_two() {
     assert_eq!(smallest_factor_in_range(u64::MAX, 0, u64::MAX).unwrap(), 3);
     assert_eq!(smallest_factor_in_range(u64::MAX, 0, 3).unwrap(), 0);
     assert_eq!(smallest_factor_in_range(u64::MAX, 6, u64::MAX).unwrap(), 15);
-    assert_eq!(smallest_factor_in_range(u64::MAX - 1, 3, u64::MAX).unwrap(), 7); // 2 * 7^2 * 73 * ...
+    assert_eq!(smallest_factor_in_range(u64::MAX - 1, 3, u64::MAX).unwrap(), 7);
+    // 2 * 7^2 * 73 * ...
 }
 
 #[test]
