@@ -257,7 +257,7 @@ fn range(e: &mut Encoder, lo: u64, len: Option<u64>, heavy: bool) {
 /// Every seed.
 pub fn seeds() -> Vec<Seed> {
     let mut out = Vec::new();
-    let mut seed = |name: &'static str, threads: u8, build: &dyn Fn(&mut Builder)| {
+    let mut seed = |name: &'static str, threads: u8, build: &dyn Fn(&mut Builder) -> &mut Builder| {
         let mut b = Builder::new(threads);
         build(&mut b);
         out.push(Seed { name, bytes: b.enc.bytes, ops: b.ops });
@@ -271,202 +271,101 @@ pub fn seeds() -> Vec<Seed> {
         for code in [7, 8, u32::MAX] {
             b.op(Op::Info).u8(0).u32(code);
         }
+        b
     });
     // diffusion
-    seed("evolve-fixed", 0, &|b| {
-        b.diffusion(evolve(Dims::Small(8, 8)));
-    });
-    seed("evolve-periodic", 1, &|b| {
-        b.diffusion(Diffusion { dt: v(0.25), boundary: 1, ..evolve(Dims::Small(16, 5)) });
-    });
+    seed("evolve-fixed", 0, &|b| b.diffusion(evolve(Dims::Small(8, 8))));
+    seed("evolve-periodic", 1, &|b| b.diffusion(Diffusion { dt: v(0.25), boundary: 1, ..evolve(Dims::Small(16, 5)) }));
     seed("evolve-1xN", 0, &|b| {
         let data = Values { constant: v(0.25), ..values(1, 0) };
-        b.diffusion(Diffusion { boundary: 1, data, ..evolve(Dims::Row(4)) });
+        b.diffusion(Diffusion { boundary: 1, data, ..evolve(Dims::Row(4)) })
     });
-    seed("evolve-heavy", 1, &|b| {
-        b.diffusion(Diffusion { boundary: 1, ..evolve(Dims::Heavy) });
-    });
+    seed("evolve-heavy", 1, &|b| b.diffusion(Diffusion { boundary: 1, ..evolve(Dims::Heavy) }));
     seed("evolve-specials", 0, &|b| {
         let data = Values { inject: &[(0, F64::Special(f64::NAN)), (5, F64::Special(f64::INFINITY))], ..values(4, 3) };
-        b.diffusion(Diffusion { boundary: 1, data, ..evolve(Dims::Small(6, 7)) });
+        b.diffusion(Diffusion { boundary: 1, data, ..evolve(Dims::Small(6, 7)) })
     });
     let evolve_at = |places: [Place; 2], rc: u8| Diffusion { places, ..evolve(Dims::Small(rc, rc)) };
-    seed("evolve-same-buffer", 0, &|b| {
-        b.diffusion(evolve_at([OWN, same_as(0)], 4));
-    });
-    seed("evolve-adjacent", 0, &|b| {
-        b.diffusion(evolve_at([OWN, shared(0, 1, 0)], 4));
-    });
-    seed("evolve-overlap-last", 0, &|b| {
-        b.diffusion(evolve_at([OWN, shared(0, 3, 0)], 4));
-    });
-    seed("evolve-misaligned", 0, &|b| {
-        b.diffusion(evolve_at([OWN, misaligned(1)], 2));
-    });
-    seed("evolve-null", 0, &|b| {
-        b.diffusion(evolve_at([NULL, OWN], 2));
-    });
-    seed("evolve-huge", 0, &|b| {
-        b.diffusion(evolve(Dims::Huge(1))).diffusion(evolve(Dims::Huge(3)));
-    });
-    seed("evolve-zero", 0, &|b| {
-        b.diffusion(evolve(Dims::Zero));
-    });
-    seed("evolve-nan-d", 0, &|b| {
-        b.diffusion(Diffusion { d: special(f64::NAN), ..evolve(Dims::Small(3, 3)) });
-    });
-    seed("evolve-boundary", 0, &|b| {
-        b.diffusion(Diffusion { boundary: 2, ..evolve(Dims::Small(3, 3)) });
-    });
-    seed("run-steps", 1, &|b| {
-        b.diffusion(run(Dims::Small(10, 12), 1, 7));
-    });
-    seed("run-fixed-odd", 2, &|b| {
-        b.diffusion(run(Dims::Small(5, 9), 0, 3));
-    });
-    seed("run-heavy", 2, &|b| {
-        b.diffusion(run(Dims::Heavy, 0, 2));
-    });
+    seed("evolve-same-buffer", 0, &|b| b.diffusion(evolve_at([OWN, same_as(0)], 4)));
+    seed("evolve-adjacent", 0, &|b| b.diffusion(evolve_at([OWN, shared(0, 1, 0)], 4)));
+    seed("evolve-overlap-last", 0, &|b| b.diffusion(evolve_at([OWN, shared(0, 3, 0)], 4)));
+    seed("evolve-misaligned", 0, &|b| b.diffusion(evolve_at([OWN, misaligned(1)], 2)));
+    seed("evolve-null", 0, &|b| b.diffusion(evolve_at([NULL, OWN], 2)));
+    seed("evolve-huge", 0, &|b| b.diffusion(evolve(Dims::Huge(1))).diffusion(evolve(Dims::Huge(3))));
+    seed("evolve-zero", 0, &|b| b.diffusion(evolve(Dims::Zero)));
+    seed("evolve-nan-d", 0, &|b| b.diffusion(Diffusion { d: special(f64::NAN), ..evolve(Dims::Small(3, 3)) }));
+    seed("evolve-boundary", 0, &|b| b.diffusion(Diffusion { boundary: 2, ..evolve(Dims::Small(3, 3)) }));
+    seed("run-steps", 1, &|b| b.diffusion(run(Dims::Small(10, 12), 1, 7)));
+    seed("run-fixed-odd", 2, &|b| b.diffusion(run(Dims::Small(5, 9), 0, 3)));
+    seed("run-heavy", 2, &|b| b.diffusion(run(Dims::Heavy, 0, 2)));
     seed("run-huge-steps-invalid", 0, &|b| {
-        b.diffusion(Diffusion { d: special(f64::INFINITY), ..run(Dims::Small(3, 3), 0, M) });
+        b.diffusion(Diffusion { d: special(f64::INFINITY), ..run(Dims::Small(3, 3), 0, M) })
     });
     seed("run-padded", 0, &|b| {
-        b.diffusion(Diffusion { places: [padded(1, 2), padded(3, 1)], ..run(Dims::Small(3, 3), 0, 2) });
+        b.diffusion(Diffusion { places: [padded(1, 2), padded(3, 1)], ..run(Dims::Small(3, 3), 0, 2) })
     });
     // julia
     let own3 = [OWN; 3];
-    seed("calc-z", 1, &|b| {
-        b.calc_z(8, 300, own3, None, None);
-    });
-    seed("calc-z-big", 2, &|b| {
-        b.calc_z(1000, 300, own3, None, None);
-    });
-    seed("calc-z-shared-inputs", 0, &|b| {
-        b.calc_z(16, 300, [OWN, same_as(0), OWN], None, None);
-    });
-    seed("calc-z-out-in-zs", 0, &|b| {
-        b.calc_z(16, 300, [OWN, OWN, shared(0, 4, 3)], None, None);
-    });
-    seed("calc-z-empty-null", 0, &|b| {
-        b.calc_z(0, 300, [NULL; 3], None, None);
-    });
-    seed("calc-z-huge", 0, &|b| {
-        b.calc_z(0, 300, own3, None, Some(1));
-    });
+    seed("calc-z", 1, &|b| b.calc_z(8, 300, own3, None, None));
+    seed("calc-z-big", 2, &|b| b.calc_z(1000, 300, own3, None, None));
+    seed("calc-z-shared-inputs", 0, &|b| b.calc_z(16, 300, [OWN, same_as(0), OWN], None, None));
+    seed("calc-z-out-in-zs", 0, &|b| b.calc_z(16, 300, [OWN, OWN, shared(0, 4, 3)], None, None));
+    seed("calc-z-empty-null", 0, &|b| b.calc_z(0, 300, [NULL; 3], None, None));
+    seed("calc-z-huge", 0, &|b| b.calc_z(0, 300, own3, None, Some(1)));
     seed("calc-z-nan", 0, &|b| {
         let zs = Values { inject: &[(3, F64::Special(f64::NAN))], ..values(2, 1) };
-        b.calc_z(4, 300, own3, Some(zs), None);
+        b.calc_z(4, 300, own3, Some(zs), None)
     });
     seed("calc-z-maxiter-max", 0, &|b| {
         // Every z = 3 escapes at once: the largest maxiter costs nothing.
         let zs = Values { constant: F64::Bits(3.0f64.to_bits()), ..values(1, 0) };
-        b.calc_z(4, i32::MAX, own3, Some(zs), None);
+        b.calc_z(4, i32::MAX, own3, Some(zs), None)
     });
-    seed("grid-book", 3, &|b| {
-        b.julia_grid(64, 64, 300, None, OWN);
-    });
-    seed("grid-row", 1, &|b| {
-        b.julia_grid(64, 1, 1000, None, OWN);
-    });
+    seed("grid-book", 3, &|b| b.julia_grid(64, 64, 300, None, OWN));
+    seed("grid-row", 1, &|b| b.julia_grid(64, 1, 1000, None, OWN));
     seed("grid-coords", 0, &|b| {
-        b.julia_grid(7, 5, 50, Some([v(-2.0), v(2.0), v(-1.0), v(1.0), v(-0.8), v(0.156)]), OWN);
+        b.julia_grid(7, 5, 50, Some([v(-2.0), v(2.0), v(-1.0), v(1.0), v(-0.8), v(0.156)]), OWN)
     });
     seed("grid-overflowing-coords", 0, &|b| {
         let (lo, hi) = (special(-f64::MAX), special(f64::MAX));
-        b.julia_grid(9, 9, 300, Some([lo, hi, lo, hi, v(0.25), v(0.0)]), OWN);
+        b.julia_grid(9, 9, 300, Some([lo, hi, lo, hi, v(0.25), v(0.0)]), OWN)
     });
-    seed("grid-huge", 0, &|b| {
-        b.julia_grid_huge(0).julia_grid_huge(2);
-    });
-    seed("grid-zero", 0, &|b| {
-        b.julia_grid(0, 3, 300, None, OWN);
-    });
-    seed("grid-misaligned", 0, &|b| {
-        b.julia_grid(3, 3, 300, None, misaligned(2));
-    });
+    seed("grid-huge", 0, &|b| b.julia_grid_huge(0).julia_grid_huge(2));
+    seed("grid-zero", 0, &|b| b.julia_grid(0, 3, 300, None, OWN));
+    seed("grid-misaligned", 0, &|b| b.julia_grid(3, 3, 300, None, misaligned(2)));
     // primes
     let book = 112_272_535_095_295;
-    seed("factor-book", 1, &|b| {
-        b.smallest_factor(book, 2, M, OWN).smallest_factor(book, 6, 10_595_873, OWN);
-    });
-    seed("factor-cofactor", 2, &|b| {
-        b.smallest_factor(100_109_100_129_101_027, 171_656_942, M, OWN);
-    });
-    seed("factor-top", 0, &|b| {
-        b.smallest_factor(M, 6, M, OWN).smallest_factor(0, 7, 8, OWN);
-    });
-    seed("factor-null", 0, &|b| {
-        b.smallest_factor(M - 58, 2, M, NULL);
-    });
-    seed("factor-misaligned", 0, &|b| {
-        b.smallest_factor(15, 2, 10, misaligned(3));
-    });
+    seed("factor-book", 1, &|b| b.smallest_factor(book, 2, M, OWN).smallest_factor(book, 6, 10_595_873, OWN));
+    seed("factor-cofactor", 2, &|b| b.smallest_factor(100_109_100_129_101_027, 171_656_942, M, OWN));
+    seed("factor-top", 0, &|b| b.smallest_factor(M, 6, M, OWN).smallest_factor(0, 7, 8, OWN));
+    seed("factor-null", 0, &|b| b.smallest_factor(M - 58, 2, M, NULL));
+    seed("factor-misaligned", 0, &|b| b.smallest_factor(15, 2, 10, misaligned(3)));
     seed("check-prime", 1, &|b| {
-        b.check_prime(1_000_000_007, OWN).check_prime(4_294_967_291, OWN).check_prime(18_446_744_030_759_878_681, OWN);
+        b.check_prime(1_000_000_007, OWN).check_prime(4_294_967_291, OWN).check_prime(18_446_744_030_759_878_681, OWN)
     });
-    seed("check-prime-null", 0, &|b| {
-        b.check_prime(M - 58, NULL);
-    });
+    seed("check-prime-null", 0, &|b| b.check_prime(M - 58, NULL));
     seed("is-prime", 0, &|b| {
-        b.is_prime(3_825_123_056_546_413_051).is_prime(M - 58).is_prime(1).is_prime(4_759_123_141);
+        b.is_prime(3_825_123_056_546_413_051).is_prime(M - 58).is_prime(1).is_prime(4_759_123_141)
     });
-    seed("batch", 1, &|b| {
-        b.batch(64, [OWN; 2], values(2, 9), false, None);
-    });
-    seed("batch-heavy", 2, &|b| {
-        b.batch(2000, [OWN; 2], values(2, 9), true, None);
-    });
-    seed("batch-specials", 0, &|b| {
-        b.batch(40, [OWN; 2], values(4, 2), false, None);
-    });
-    seed("batch-overlap", 0, &|b| {
-        b.batch(8, [OWN, same_as(0)], values(2, 9), false, None);
-    });
-    seed("batch-huge", 0, &|b| {
-        b.batch(0, [OWN; 2], values(2, 9), false, Some(1));
-    });
-    seed("count", 0, &|b| {
-        b.count_primes(0, Some(1000), false, OWN, 500, 0);
-    });
-    seed("count-top", 1, &|b| {
-        b.count_primes(M - 3999, Some(4000), false, OWN, 77, 0);
-    });
-    seed("count-heavy", 2, &|b| {
-        b.count_primes(1_000_000_000_000, Some(1_000_000), true, OWN, 12_345, 0);
-    });
-    seed("count-2^32", 1, &|b| {
-        b.count_primes((1 << 32) - 2000, Some(4000), false, OWN, 2000, 0);
-    });
-    seed("count-null-huge", 0, &|b| {
-        b.count_primes(0, Some(10), false, NULL, 0, M);
-    });
-    seed("range-exact", 1, &|b| {
-        b.primes_in_range(0, Some(4000), 3, 0, [OWN; 2], false);
-    });
-    seed("range-short-by-one", 0, &|b| {
-        b.primes_in_range(1000, Some(2000), 4, 0, [OWN; 2], false);
-    });
-    seed("range-query", 0, &|b| {
-        b.primes_in_range(0, Some(30), 0, 0, [NULL, OWN], false);
-    });
-    seed("range-top", 2, &|b| {
-        b.primes_in_range(M - 2999, Some(3000), 5, 3, [OWN; 2], false);
-    });
-    seed("range-heavy", 2, &|b| {
-        b.primes_in_range(1 << 40, Some(1_000_000), 3, 0, [OWN; 2], true);
-    });
-    seed("range-written-inside", 0, &|b| {
-        b.primes_in_range(0, Some(100), 3, 0, [OWN, shared(0, 4, 2)], false);
-    });
-    seed("range-written-adjacent", 0, &|b| {
-        b.primes_in_range(0, Some(100), 3, 0, [OWN, shared(0, 1, 0)], false);
-    });
-    seed("range-huge-cap", 0, &|b| {
-        b.primes_in_range(0, Some(100), 6, 1, [OWN; 2], false);
-    });
-    seed("range-empty", 0, &|b| {
-        b.primes_in_range(50, None, 2, 9, [OWN; 2], false);
-    });
+    seed("batch", 1, &|b| b.batch(64, [OWN; 2], values(2, 9), false, None));
+    seed("batch-heavy", 2, &|b| b.batch(2000, [OWN; 2], values(2, 9), true, None));
+    seed("batch-specials", 0, &|b| b.batch(40, [OWN; 2], values(4, 2), false, None));
+    seed("batch-overlap", 0, &|b| b.batch(8, [OWN, same_as(0)], values(2, 9), false, None));
+    seed("batch-huge", 0, &|b| b.batch(0, [OWN; 2], values(2, 9), false, Some(1)));
+    seed("count", 0, &|b| b.count_primes(0, Some(1000), false, OWN, 500, 0));
+    seed("count-top", 1, &|b| b.count_primes(M - 3999, Some(4000), false, OWN, 77, 0));
+    seed("count-heavy", 2, &|b| b.count_primes(1_000_000_000_000, Some(1_000_000), true, OWN, 12_345, 0));
+    seed("count-2^32", 1, &|b| b.count_primes((1 << 32) - 2000, Some(4000), false, OWN, 2000, 0));
+    seed("count-null-huge", 0, &|b| b.count_primes(0, Some(10), false, NULL, 0, M));
+    seed("range-exact", 1, &|b| b.primes_in_range(0, Some(4000), 3, 0, [OWN; 2], false));
+    seed("range-short-by-one", 0, &|b| b.primes_in_range(1000, Some(2000), 4, 0, [OWN; 2], false));
+    seed("range-query", 0, &|b| b.primes_in_range(0, Some(30), 0, 0, [NULL, OWN], false));
+    seed("range-top", 2, &|b| b.primes_in_range(M - 2999, Some(3000), 5, 3, [OWN; 2], false));
+    seed("range-heavy", 2, &|b| b.primes_in_range(1 << 40, Some(1_000_000), 3, 0, [OWN; 2], true));
+    seed("range-written-inside", 0, &|b| b.primes_in_range(0, Some(100), 3, 0, [OWN, shared(0, 4, 2)], false));
+    seed("range-written-adjacent", 0, &|b| b.primes_in_range(0, Some(100), 3, 0, [OWN, shared(0, 1, 0)], false));
+    seed("range-huge-cap", 0, &|b| b.primes_in_range(0, Some(100), 6, 1, [OWN; 2], false));
+    seed("range-empty", 0, &|b| b.primes_in_range(50, None, 2, 9, [OWN; 2], false));
     out
 }
 
