@@ -44,7 +44,7 @@ PC_FMODDIR    = $(if $(filter yes,$(WITH_FORTRAN)),$(patsubst $(LIBDIR)/%,$${lib
 
 .PHONY: all lib panic-lib generate header header-check lint install uninstall test test-rust test-ffi test-c test-fortran \
         test-valgrind test-install test-python test-wheel test-isa test-summary-reset bench bench-compare demo \
-        fuzz check-aarch64 clean
+        fuzz fuzz-seeds check-aarch64 clean
 
 all: lib generate
 
@@ -141,8 +141,11 @@ lint:
 	cd fuzz && $(CARGO) clippy --all-targets -- -D warnings
 	@echo "lint: cargo fmt and cargo clippy -D warnings clean (workspace and fuzz)" >> $(SUMMARY)
 
+# With the shared test tools (testkit) and the fuzz target's own tests (its seeds decode as
+# written and pass every check; fuzz/ is a workspace of its own).
 test-rust: lib
-	$(CARGO) test -p hpkern -p hpkern-bench-baseline 2>&1 | tee target/test-rust.log
+	$(CARGO) test -p hpkern -p hpkern-bench-baseline -p hpkern-testkit 2>&1 | tee target/test-rust.log
+	cd fuzz && $(CARGO) test 2>&1 | tee -a ../target/test-rust.log
 	@scripts/count-cargo-tests.sh Rust target/test-rust.log >> $(SUMMARY)
 
 # The kernel unit tests again under each narrower instruction-set path the CPU supports
@@ -208,6 +211,10 @@ bench-compare: lib
 # Fuzz the C ABI with libFuzzer (cargo-fuzz) for FUZZ_SECONDS (default 60).
 fuzz:
 	scripts/fuzz.sh
+
+# Rewrite fuzz/seeds/abi from fuzz/src/seeds.rs (after changing the fuzz target's input format).
+fuzz-seeds:
+	cd fuzz && $(CARGO) run --example write_seeds
 
 clean:
 	$(CARGO) clean

@@ -1,8 +1,8 @@
 """hpkern through its C ABI: the medians of the criterion bench bench-baseline/benches/c_abi.rs.
 
 Criterion writes target/criterion/c_abi/<id>/new/estimates.json with times per iteration in
-nanoseconds; each id's work per iteration (how many steps or calls) is fixed in c_abi.rs and
-mirrored in BENCHES below. scripts/bench-compare.sh deletes the directory before the bench
+nanoseconds, and <id>/new/benchmark.json with the bench's throughput: c_abi.rs states each id's
+units of work per iteration (steps or calls) there as ``{"Elements": n}``, read below. scripts/bench-compare.sh deletes the directory before the bench
 runs, so every figure read here comes from the same `make bench-compare` run.
 """
 
@@ -16,18 +16,18 @@ import julia
 import primes
 from common import CORES, Row
 
-#: criterion id -> (workload, units per iteration, unit, note)
+#: criterion id -> (workload, unit of the bench's throughput elements)
 BENCHES = {
-    "julia_grid_1000": (julia.WORKLOAD, 1, "run", ""),
-    "diffusion_evolve_512": (diffusion.step_workload(512), 1, "run", ""),
-    "diffusion_evolve_4096": (diffusion.step_workload(4096), 1, "run", ""),
-    "diffusion_run_512x1000": (diffusion.run_workload(512, 1000), 1000, "step", "1000 steps in one call"),
-    "diffusion_run_4096x10": (diffusion.run_workload(4096, 100), 10, "step", "10 steps in one call"),
-    "check_prime_100109100129100151": (primes.TRIAL_WORKLOAD, 1, "run", ""),
-    "is_prime_1000_calls": (primes.PER_CALL_WORKLOAD, 1000, "call", ""),
-    "is_prime_batch_1e6": (primes.BATCH_WORKLOAD, 1, "run", ""),
-    "count_primes_1e9": (primes.count_workload(0, 10**9), 1, "run", ""),
-    "count_primes_1e12_1e8": (primes.count_workload(10**12, 10**12 + 10**8), 1, "run", ""),
+    "julia_grid_1000": (julia.WORKLOAD, "run"),
+    "diffusion_evolve_512": (diffusion.step_workload(512), "run"),
+    "diffusion_evolve_4096": (diffusion.step_workload(4096), "run"),
+    "diffusion_run_512x1000": (diffusion.run_workload(512, 1000), "step"),
+    "diffusion_run_4096x10": (diffusion.run_workload(4096, 100), "step"),
+    "check_prime_100109100129100151": (primes.TRIAL_WORKLOAD, "run"),
+    "is_prime_1000_calls": (primes.PER_CALL_WORKLOAD, "call"),
+    "is_prime_batch_1e6": (primes.BATCH_WORKLOAD, "run"),
+    "count_primes_1e9": (primes.count_workload(0, 10**9), "run"),
+    "count_primes_1e12_1e8": (primes.count_workload(10**12, 10**12 + 10**8), "run"),
 }
 ONE_CALL = {"is_prime_1000_calls"}  # single-threaded whatever the pool size
 
@@ -35,12 +35,19 @@ ONE_CALL = {"is_prime_1000_calls"}  # single-threaded whatever the pool size
 def rows(group_dir: Path) -> tuple[list[Row], list[str]]:
     """The C ABI rows found under ``group_dir`` (target/criterion/c_abi), and the ids missing."""
     found, missing = [], []
-    for bench_id, (workload, per, unit, note) in BENCHES.items():
+    for bench_id, (workload, unit) in BENCHES.items():
         estimates = group_dir / bench_id / "new" / "estimates.json"
-        if not estimates.is_file():
+        benchmark = group_dir / bench_id / "new" / "benchmark.json"
+        if not estimates.is_file() or not benchmark.is_file():
             missing.append(bench_id)
             continue
         median_ns = json.loads(estimates.read_text())["median"]["point_estimate"]
+        # Units of work per iteration: the throughput c_abi.rs gave the bench.
+        per = (json.loads(benchmark.read_text()).get("throughput") or {}).get("Elements")
+        if not per:
+            missing.append(f"{bench_id} (no throughput in its benchmark.json)")
+            continue
+        note = f"{per} steps in one call" if unit == "step" else ""
         gbps = None
         if workload.startswith("diffusion"):
             n = int(bench_id.split("_")[2].split("x")[0])

@@ -5,7 +5,7 @@
 # Usage: scripts/fuzz.sh [SECONDS] [LIBFUZZER_ARGS...]
 #   SECONDS defaults to $FUZZ_SECONDS, else 60. Extra arguments go to libFuzzer (e.g. -seed=1).
 # The corpus grows in fuzz/corpus/abi (kept between runs, git-ignored), seeded from fuzz/seeds/abi
-# (written by fuzz/make_seeds.py); a crash is saved in fuzz/artifacts/abi. Exits non-zero on any
+# (written by `make fuzz-seeds` from fuzz/src/seeds.rs); a crash is saved in fuzz/artifacts/abi. Exits non-zero on any
 # crash, panic, timeout, leak or sanitizer report (libFuzzer's exit status).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +40,7 @@ log=fuzz/target/fuzz-abi.log
 before=$(ls "$artifacts" | sort)
 
 set +e
-# -timeout: one input taking 30 s is a hang (a typical one takes about a millisecond).
+# -timeout: one input taking 30 s is a hang (work per input is bounded far below that).
 # -print_final_stats=1: the execution count parsed below.
 cargo "${toolchain[@]}" fuzz run abi "$corpus" "$seeds" -- \
     -max_total_time="$seconds" -timeout=30 -print_final_stats=1 "$@" 2>&1 | tee "$log"

@@ -3,9 +3,10 @@
 //!
 //! The kernel modules have safe APIs on slices and are what Rust callers, tests and benches use.
 //! `ffi` is the only place that takes raw pointers: it checks pointers and sizes, catches panics
-//! and maps [`Error`] to the numbered status codes of the header. The only other `unsafe` is
-//! inside the per-instruction-set SIMD kernels (intrinsics, chosen through [`isa`], each block
-//! with its SAFETY reasoning), which never leaks into the kernels' APIs.
+//! and maps [`Error`] to the numbered status codes of the header. The other `unsafe` blocks, each
+//! with its SAFETY reasoning, stay inside the modules and never reach their APIs: the SIMD kernels
+//! per instruction set (intrinsics, chosen through [`isa`]), pointer loops and `asm!` in the primes
+//! code (sieve, wheel, Montgomery), and the shared job state of the thread pool and team.
 
 /// cbindgen:ignore
 pub mod diffusion;

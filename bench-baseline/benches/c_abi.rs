@@ -1,25 +1,19 @@
 //! hpkern through its C ABI (the `hpk_*` exports of libhpkern, here linked from the rlib) on all
 //! cores, at the workloads of `make bench-compare`, which reads the medians from
-//! target/criterion/c_abi/<id>/new/estimates.json. Each id's work per iteration is fixed here
-//! and mirrored in bench-compare/criterion.py (per step, per call): keep the two in step.
-//! Every answer is checked once before timing, so a wrong result never gets a time.
+//! target/criterion/c_abi/<id>/new/estimates.json. Each id's units of work per iteration (steps
+//! or calls) are its criterion throughput in elements, which criterion writes to
+//! <id>/new/benchmark.json, where bench-compare/criterion.py reads them: the count is stated
+//! here only. Every answer is checked once before timing, so a wrong result never gets a time.
 
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use hpkern::ffi::{self, hpk_boundary, HPK_BOUNDARY_FIXED, HPK_OK};
+use hpkern_testkit::{julia::BOOK_SUM, Rng};
 use std::hint::black_box;
 use std::time::Duration;
 
 const D: f64 = 1.0;
 const DT: f64 = 0.1;
 const FIXED: hpk_boundary = HPK_BOUNDARY_FIXED;
-
-/// xorshift64: the same inputs on every run without a dependency.
-fn xorshift(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
-}
 
 /// The book's initial condition: zeros with 0.005 in rows and columns [0.4 n, 0.5 n).
 fn book_grid(n: usize) -> Vec<f64> {
@@ -81,7 +75,8 @@ fn c_abi(c: &mut Criterion) {
 
     let mut counts = vec![0i32; 1_000_000];
     julia_grid(&mut counts);
-    assert_eq!(counts.iter().map(|&v| v as i64).sum::<i64>(), 33_219_980);
+    assert_eq!(counts.iter().map(|&v| v as i64).sum::<i64>(), BOOK_SUM);
+    g.throughput(Throughput::Elements(1));
     g.bench_function("julia_grid_1000", |b| b.iter(|| julia_grid(&mut counts)));
 
     for n in [512, 4096] {
@@ -92,30 +87,34 @@ fn c_abi(c: &mut Criterion) {
     // Per-step cost of multi-step runs; 4096 runs 10 of its 100 steps to stay in the time budget.
     for (n, steps) in [(512usize, 1000u64), (4096, 10)] {
         let (mut grid, mut scratch) = (book_grid(n), vec![0.0; n * n]);
+        g.throughput(Throughput::Elements(steps));
         g.bench_function(format!("diffusion_run_{n}x{steps}"), |b| b.iter(|| run(&mut grid, &mut scratch, n, steps)));
     }
 
     let n = 100_109_100_129_100_151u64;
     assert!(check_prime(n) && !check_prime(100_109_100_129_100_369));
+    g.throughput(Throughput::Elements(1));
     g.bench_function("check_prime_100109100129100151", |b| b.iter(|| assert!(check_prime(black_box(n)))));
 
     // 1000 random 64-bit primes (the next prime after random odd numbers below 2^64 - 2^32).
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
     let primes: Vec<u64> = (0..1000)
         .map(|_| {
-            let mut p = (xorshift(&mut state) | (1 << 63) | 1).min(u64::MAX - (1 << 32)); // odd, top bit set
+            let mut p = (rng.next_u64() | (1 << 63) | 1).min(u64::MAX - (1 << 32)); // odd, top bit set
             while !is_prime(p) {
                 p += 2;
             }
             p
         })
         .collect();
+    g.throughput(Throughput::Elements(primes.len() as u64));
     g.bench_function("is_prime_1000_calls", |b| b.iter(|| primes.iter().all(|&p| is_prime(black_box(p)))));
 
-    let numbers: Vec<u64> = (0..1_000_000).map(|_| xorshift(&mut state)).collect();
+    let numbers: Vec<u64> = (0..1_000_000).map(|_| rng.next_u64()).collect();
     let mut flags = vec![false; numbers.len()];
     is_prime_batch(&numbers, &mut flags);
     assert!(numbers.iter().zip(&flags).take(2000).all(|(&n, &f)| f == is_prime(n)));
+    g.throughput(Throughput::Elements(1));
     g.bench_function("is_prime_batch_1e6", |b| b.iter(|| is_prime_batch(&numbers, &mut flags)));
 
     assert_eq!(count_primes(0, 1_000_000_000), 50_847_534);

@@ -437,7 +437,7 @@ contains
       real(c_double), allocatable :: start(:, :), grid(:, :), fresh(:, :), scratch(:, :)
       logical(c_bool) :: prime
 
-      ! Reports arrive, well-formed, and change no result: pi(3e9) takes about half a second.
+      ! Reports arrive, well-formed, and change no result: pi(3e9) runs long enough to report.
       call watch(log, 0, 5_c_int32_t)
       count = 0
       call system_clock(t0, rate)

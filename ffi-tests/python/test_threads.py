@@ -40,7 +40,7 @@ def test_calls_release_the_gil(hpk):
 
     def long_call():
         entered.set()
-        # Long enough (about 2e9 iterations, 0.2-3 s by instruction set) that the loop below
+        # Long enough (about 2e9 iterations) that the loop below
         # gets many turns if and only if the call has released the GIL.
         result.append(hpk.julia_grid(1000, 1000, maxiter=20000))
         left.set()

@@ -21,6 +21,10 @@ use std::ffi::{c_char, c_void, CStr};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+/// The shared references, generator and canaries; [`Rng`] and [`sieve`] are used everywhere.
+pub use hpkern_testkit as testkit;
+pub use hpkern_testkit::{primes::sieve, Rng};
+
 // ---------------------------------------------------------------------------------------------
 // The contract, restated from include/hpkern.h.
 
@@ -458,51 +462,6 @@ pub fn header_functions() -> BTreeSet<String> {
     names
 }
 
-/// A small deterministic generator (xorshift64*) for test inputs.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed.max(1))
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Uniform in [lo, hi).
-    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-    /// Uniform in [0, n).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-}
-
-/// Primality of 0..n by the sieve of Eratosthenes.
-pub fn sieve(n: usize) -> Vec<bool> {
-    let mut prime = vec![true; n];
-    for p in prime.iter_mut().take(2) {
-        *p = false;
-    }
-    let mut i = 2;
-    while i * i < n {
-        if prime[i] {
-            for m in (i * i..n).step_by(i) {
-                prime[m] = false;
-            }
-        }
-        i += 1;
-    }
-    prime
-}
-
 /// The book's Julia inputs, built as the book builds them: coordinates by repeated addition
 /// (x from -1.8 adding 3.6/1000, y from 1.8 adding -3.6/1000, 1000 each), flattened row by row
 /// (for each y, every x), every c = -0.62772 - 0.42193i.
@@ -527,13 +486,12 @@ pub fn book_julia_points() -> (Vec<HpkComplex>, Vec<HpkComplex>) {
 }
 
 /// The book's Julia constant.
-pub const HPK_BOOK_C: HpkComplex = HpkComplex::new(-0.62772, -0.42193);
+pub const HPK_BOOK_C: HpkComplex = HpkComplex::new(testkit::julia::BOOK_C.0, testkit::julia::BOOK_C.1);
 /// The book's checksum of the 1000 x 1000, maxiter 300 picture.
-pub const BOOK_JULIA_SUM: i64 = 33_219_980;
+pub const BOOK_JULIA_SUM: i64 = testkit::julia::BOOK_SUM;
 
-/// One diffusion step by the header's formula, cell by cell with wrapped indices:
-/// `out[i][j] = in[i][j] + d*dt*(in[i+1][j] + in[i-1][j] + in[i][j+1] + in[i][j-1] - 4*in[i][j])`;
-/// fixed: edge cells copied unchanged (fewer than 3 rows or columns: all edge); periodic: wrap.
+/// One diffusion step by the header's formula ([`testkit::diffusion::step`]); any boundary
+/// other than fixed wraps.
 pub fn diffusion_reference(
     input: &[f64],
     rows: usize,
@@ -542,20 +500,5 @@ pub fn diffusion_reference(
     dt: f64,
     boundary: HpkBoundary,
 ) -> Vec<f64> {
-    assert_eq!(input.len(), rows * cols);
-    let at = |i: usize, j: usize| input[i * cols + j];
-    let mut out = vec![0.0; rows * cols];
-    for i in 0..rows {
-        for j in 0..cols {
-            let edge = i == 0 || j == 0 || i == rows - 1 || j == cols - 1;
-            out[i * cols + j] = if boundary == HPK_BOUNDARY_FIXED && edge {
-                at(i, j)
-            } else {
-                let (up, down) = ((i + rows - 1) % rows, (i + 1) % rows);
-                let (left, right) = ((j + cols - 1) % cols, (j + 1) % cols);
-                at(i, j) + d * dt * (at(down, j) + at(up, j) + at(i, right) + at(i, left) - 4.0 * at(i, j))
-            };
-        }
-    }
-    out
+    testkit::diffusion::step(input, rows, cols, d * dt, boundary != HPK_BOUNDARY_FIXED)
 }

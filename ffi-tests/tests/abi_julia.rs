@@ -22,17 +22,9 @@ fn calculate_z(zs: &[HpkComplex], cs: &[HpkComplex], maxiter: i32) -> Vec<i32> {
     out
 }
 
-/// The header's loop: count `z = z*z + c` while re^2 + im^2 < 4 and the count is below maxiter.
+/// The header's loop ([`testkit::julia::escape_count`]).
 fn reference(z: HpkComplex, c: HpkComplex, maxiter: i32) -> i32 {
-    let (mut re, mut im) = (z.re, z.im);
-    let mut n = 0;
-    while n < maxiter && re * re + im * im < 4.0 {
-        let (r, i) = (re * re - im * im, re * im + im * re);
-        re = r + c.re;
-        im = i + c.im;
-        n += 1;
-    }
-    n
+    testkit::julia::escape_count((z.re, z.im), (c.re, c.im), maxiter)
 }
 
 fn assert_book_picture(out: &[i32], how: &str) {

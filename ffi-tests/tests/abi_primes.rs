@@ -112,7 +112,7 @@ fn book_factorisations() {
 
 #[test]
 fn book_trial_division() {
-    // One 18-digit prime by trial division (about 0.3 s), and composites that stop early.
+    // One 18-digit prime by trial division (candidates up to sqrt(n), about 3 x 10^8), and composites that stop early.
     assert!(check_prime(BOOK_PRIME_A));
     assert!(!check_prime(BOOK_COMPOSITE_A));
     assert!(!check_prime(BOOK_COMPOSITE_B), "found at 95362951");
