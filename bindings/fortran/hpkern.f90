@@ -322,8 +322,9 @@ module hpkern
       !> function that reports (hpk_diffusion_run, hpk_diffusion_evolve, hpk_julia_grid,
       !> hpk_julia_calculate_z, hpk_check_prime, hpk_smallest_factor_in_range, hpk_is_prime_batch,
       !> hpk_count_primes, hpk_primes_in_range, hpk_prime_stream_next) calls `fn(user_data, done,
-      !> total)` at most once per `interval_ms` milliseconds while it runs (0 = the library's default, 100 ms). `fn = NULL`
-      !> removes the handler; `user_data` is passed through untouched and never dereferenced.
+      !> total)` at most once per `interval_ms` milliseconds while it runs (0 = the library's default,
+      !> 100 ms). `fn = NULL` removes the handler; `user_data` is passed through untouched and never
+      !> dereferenced.
       function hpk_set_progress_handler(fn, user_data, interval_ms) result(status) &
          bind(C, name="hpk_set_progress_handler")
          import :: c_funptr, c_int32_t, c_ptr

@@ -146,3 +146,16 @@ def test_bad_arguments_raise_before_anything_runs(hpk):
             hpk.iter_primes(100, chunk=chunk)
     with pytest.raises(TypeError):
         hpk.iter_primes(100, progress="yes")
+
+
+def test_the_cli_lists_a_range_of_many_chunks_by_streaming(hpk, tmp_path):
+    from test_cli import hpkern as run_cli
+
+    start, stop = 10**10, 10**10 + 4_000_000  # about 173000 primes: three chunks
+    result = run_cli(hpk, "primes", "list", str(start), str(stop), "-o", str(tmp_path / "p.txt"))
+    assert result.returncode == 0, result.stderr
+    want = hpk.primes(start, stop)
+    assert f"wrote {want.size} primes" in result.stdout and want.size > 2 * 65536
+    assert np.array_equal(np.loadtxt(tmp_path / "p.txt", dtype=np.uint64), want)
+    result = run_cli(hpk, "primes", "list", "90", "110")
+    assert result.returncode == 0 and result.stdout.split() == ["97", "101", "103", "107", "109"]
