@@ -308,9 +308,8 @@ const char *hpk_last_error_message(void);
  * hpk_prime_stream_next to get them a buffer at a time, then to hpk_prime_stream_free. Any
  * 64-bit bounds are valid; `lo >= hi` gives an empty stream. Costs the sieve's base primes:
  * those up to sqrt(hi - 1) or fewer (at most up to 2^25, about 8 MiB; Miller-Rabin then
- * confirms what the sieve leaves), whichever is cheaper for the range (about 0.05 s for hi
- * near 2^50), plus two segments of up to 1 MiB each; the memory stays the same for any range
- * length.
+ * confirms what the sieve leaves), whichever is cheaper for the range, plus two segments of up
+ * to 1 MiB each; the memory stays the same for any range length.
  *
  * A stream is a single-threaded object: calls with one stream must not overlap (different
  * streams may be used from different threads at once). Its state is its position (see
@@ -332,9 +331,9 @@ hpk_status hpk_prime_stream_new(uint64_t lo,
  * The next primes of the stream, ascending, into `primes[0 .. *written]`: `capacity` of them,
  * or fewer only when the range ends; `*written == 0` means the stream is exhausted (and stays
  * so). `primes[*written ..]` is untouched. Every prime of the range comes exactly once over the
- * calls, whatever their capacities. Single-threaded: a call sieves about `capacity * ln(hi)`
- * numbers on one thread, at most about a fifth slower per prime than hpk_primes_in_range on
- * one thread once `capacity` is a few thousand.
+ * calls, whatever their capacities, and each stretch of the range is sieved once.
+ * Single-threaded: a call sieves about `capacity * ln(hi)` numbers on the calling thread (the
+ * README's Performance section compares its throughput with hpk_primes_in_range's).
  *
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `stream`, `primes` or `written` is NULL;
  * HPK_ERR_INVALID_SIZE if `capacity` is 0 (0 written would read as the end) or `capacity * 8`

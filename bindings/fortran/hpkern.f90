@@ -197,9 +197,8 @@ module hpkern
       !> hpk_prime_stream_next to get them a buffer at a time, then to hpk_prime_stream_free. Any
       !> 64-bit bounds are valid; `lo >= hi` gives an empty stream. Costs the sieve's base primes:
       !> those up to sqrt(hi - 1) or fewer (at most up to 2^25, about 8 MiB; Miller-Rabin then
-      !> confirms what the sieve leaves), whichever is cheaper for the range (about 0.05 s for hi
-      !> near 2^50), plus two segments of up to 1 MiB each; the memory stays the same for any range
-      !> length.
+      !> confirms what the sieve leaves), whichever is cheaper for the range, plus two segments of up
+      !> to 1 MiB each; the memory stays the same for any range length.
       !> uint64_t values as integer(c_int64_t) (see the module header): lo, hi.
       function hpk_prime_stream_new(lo, hi, stream) result(status) bind(C, name="hpk_prime_stream_new")
          import :: c_int32_t, c_int64_t, c_ptr
@@ -211,9 +210,9 @@ module hpkern
       !> The next primes of the stream, ascending, into `primes[0 .. *written]`: `capacity` of them,
       !> or fewer only when the range ends; `*written == 0` means the stream is exhausted (and stays
       !> so). `primes[*written ..]` is untouched. Every prime of the range comes exactly once over the
-      !> calls, whatever their capacities. Single-threaded: a call sieves about `capacity * ln(hi)`
-      !> numbers on one thread, at most about a fifth slower per prime than hpk_primes_in_range on
-      !> one thread once `capacity` is a few thousand.
+      !> calls, whatever their capacities, and each stretch of the range is sieved once.
+      !> Single-threaded: a call sieves about `capacity * ln(hi)` numbers on the calling thread (the
+      !> README's Performance section compares its throughput with hpk_primes_in_range's).
       !> uint64_t values as integer(c_int64_t) (see the module header): primes.
       function hpk_prime_stream_next(stream, primes, capacity, written) result(status) &
          bind(C, name="hpk_prime_stream_next")

@@ -124,7 +124,7 @@ fn resuming_from_a_position_continues_exactly() {
             break;
         }
         got.extend_from_slice(&buf[..n]);
-        if rng.next() % 3 == 0 {
+        if rng.next().is_multiple_of(3) {
             // Stop, keep only the position, and go on with a new stream.
             stream = PrimeStream::new(stream.position(), hi).unwrap();
         }
