@@ -32,6 +32,12 @@
 
 
 /**
+ * A walk through the primes of a half-open range, created by hpk_prime_stream_new and
+ * released by hpk_prime_stream_free. Opaque: only pointers to it exist outside the library.
+ */
+typedef struct hpk_prime_stream hpk_prime_stream;
+
+/**
  * Result of every fallible function: HPK_OK or one of the HPK_ERR_* codes below.
  */
 typedef uint32_t hpk_status;
@@ -298,6 +304,88 @@ hpk_status hpk_julia_tile(double x1,
 const char *hpk_last_error_message(void);
 
 /**
+ * Create a stream of the primes p with lo <= p < hi, ascending, into `*stream`: pass it to
+ * hpk_prime_stream_next to get them a buffer at a time, then to hpk_prime_stream_free. Any
+ * 64-bit bounds are valid; `lo >= hi` gives an empty stream. Costs the sieve's base primes:
+ * those up to sqrt(hi - 1) or fewer (at most up to 2^25, about 8 MiB; Miller-Rabin then
+ * confirms what the sieve leaves), whichever is cheaper for the range, plus two segments of up
+ * to 1 MiB each; the memory stays the same for any range length.
+ *
+ * A stream is a single-threaded object: calls with one stream must not overlap (different
+ * streams may be used from different threads at once). Its state is its position (see
+ * hpk_prime_stream_position): a stream created with `lo` set to another stream's position
+ * continues where that one is.
+ *
+ * Returns HPK_OK; HPK_ERR_NULL_POINTER if `stream` is NULL; HPK_ERR_INVALID_ARGUMENT if it is
+ * misaligned; HPK_ERR_OUT_OF_MEMORY if the sieve cannot be allocated (`*stream` is then
+ * untouched, nothing to free).
+ *
+ * # Safety
+ * `stream` must point to a writable `hpk_prime_stream *`.
+ */
+hpk_status hpk_prime_stream_new(uint64_t lo,
+                                uint64_t hi,
+                                struct hpk_prime_stream **stream);
+
+/**
+ * The next primes of the stream, ascending, into `primes[0 .. *written]`: `capacity` of them,
+ * or fewer only when the range ends; `*written == 0` means the stream is exhausted (and stays
+ * so). `primes[*written ..]` is untouched. Every prime of the range comes exactly once over the
+ * calls, whatever their capacities, and each stretch of the range is sieved once.
+ * Single-threaded: a call sieves about `capacity * ln(hi)` numbers on the calling thread (the
+ * README's Performance section compares its throughput with hpk_primes_in_range's).
+ *
+ * Returns HPK_OK; HPK_ERR_NULL_POINTER if `stream`, `primes` or `written` is NULL;
+ * HPK_ERR_INVALID_SIZE if `capacity` is 0 (0 written would read as the end) or `capacity * 8`
+ * overflows; HPK_ERR_INVALID_ARGUMENT if a pointer is misaligned or `stream` is not a live
+ * stream (freed, or never created: detected for most such pointers, not all); HPK_ERR_OVERLAP
+ * if `written` lies inside `primes`; HPK_ERR_CANCELLED if the progress handler asked to stop.
+ * On every status but HPK_OK the stream is unchanged.
+ *
+ * After HPK_ERR_CANCELLED the stream stays valid and is where it was before the call: the next
+ * call hands out the same primes again, none lost or repeated. `*written` is untouched and
+ * `primes` may hold some of those primes (ignore them).
+ *
+ * Progress (hpk_set_progress_handler), when the call is expected to sieve 2^24 numbers or more
+ * (from `capacity` and the density of primes near hi): `done` counts the numbers the stream's
+ * position has passed in this call, `total` is the rest of the range (hi minus the position
+ * when the call started), so a call that fills `primes` ends with `done` below `total`.
+ *
+ * # Safety
+ * `stream` must be NULL or a stream from hpk_prime_stream_new not yet freed, `primes` must
+ * point to `capacity` writable values and `written` to a writable size_t.
+ */
+hpk_status hpk_prime_stream_next(struct hpk_prime_stream *stream,
+                                 uint64_t *primes,
+                                 size_t capacity,
+                                 size_t *written);
+
+/**
+ * The stream's position into `*position`: every prime of the range below it has been handed
+ * out, none at or above it. It starts at `lo` and is `hi` once the stream is exhausted (for an
+ * empty range, max(lo, hi)); hpk_prime_stream_new(position, hi, ...) continues from there.
+ *
+ * Returns HPK_OK; HPK_ERR_NULL_POINTER if `stream` or `position` is NULL;
+ * HPK_ERR_INVALID_ARGUMENT if a pointer is misaligned or `stream` is not a live stream.
+ *
+ * # Safety
+ * `stream` must be NULL or a stream from hpk_prime_stream_new not yet freed, and `position`
+ * must point to a writable uint64_t.
+ */
+hpk_status hpk_prime_stream_position(struct hpk_prime_stream *stream,
+                                     uint64_t *position);
+
+/**
+ * Release a stream from hpk_prime_stream_new and all its memory. NULL is a valid no-op; a
+ * stream must be freed exactly once and not used after.
+ *
+ * # Safety
+ * `stream` must be NULL or a stream from hpk_prime_stream_new not yet freed, with no call on
+ * it in progress.
+ */
+void hpk_prime_stream_free(struct hpk_prime_stream *stream);
+
+/**
  * The smallest divisor d of `n` with max(from, 2) <= d < to, or 0 if there is none, into
  * `*factor`: the book's `check_prime_in_range`, exact for every input (every d is considered,
  * not only odd ones; n = 0 is divisible by everything) and parallel, with an atomic early-exit
@@ -436,9 +524,10 @@ hpk_status hpk_primes_in_range(uint64_t lo,
  * Set the progress handler of the calling thread: every later call made on this thread to a
  * function that reports (hpk_diffusion_run, hpk_diffusion_evolve, hpk_julia_grid,
  * hpk_julia_calculate_z, hpk_check_prime, hpk_smallest_factor_in_range, hpk_is_prime_batch,
- * hpk_count_primes, hpk_primes_in_range) calls `fn(user_data, done, total)` at most once per
- * `interval_ms` milliseconds while it runs (0 = the library's default, 100 ms). `fn = NULL`
- * removes the handler; `user_data` is passed through untouched and never dereferenced.
+ * hpk_count_primes, hpk_primes_in_range, hpk_prime_stream_next) calls `fn(user_data, done,
+ * total)` at most once per `interval_ms` milliseconds while it runs (0 = the library's default,
+ * 100 ms). `fn = NULL` removes the handler; `user_data` is passed through untouched and never
+ * dereferenced.
  *
  * The handler is per thread: a handler set on one thread never fires for calls made on another.
  * It is only ever called on the thread that made the call, never on a pool worker, and never

@@ -18,6 +18,9 @@ Mapping rules (the module's header comment states them for users):
   count); otherwise it is a scalar by reference. A ``char *`` parameter would be a C string
   (``character(kind=c_char)`` array).
 - A function pointer (a typedef such as ``hpk_progress_fn``) is ``type(c_funptr), value``.
+- A pointer to a struct declared without fields (an opaque handle, ``hpk_prime_stream *``) is
+  ``type(c_ptr), value``; a pointer to such a pointer (where a function stores a new handle) is
+  ``type(c_ptr), intent(inout), optional``: a ``type(c_ptr)`` variable that receives it.
 - A function returning ``const char *`` returns ``type(c_ptr)`` (hpk_c_string converts it); one
   returning ``void`` is a subroutine.
 - Constants: ``HPK_OK``/``HPK_ERR_*`` are ``hpk_status`` values and ``HPK_<TYPEDEF>_*`` values of
@@ -193,6 +196,12 @@ def _dummy(header: abi_header.Header, function: abi_header.Function, param: abi_
     pointee = ctype[:-1].strip()
     const = pointee.startswith("const ")
     pointee = pointee.removeprefix("const ").strip()
+    if _is_opaque(header, pointee):
+        kinds.add("c_ptr")  # a handle (hpk_prime_stream *): the address it holds
+        return "type(c_ptr), value", name
+    if pointee.endswith("*") and _is_opaque(header, pointee[:-1].strip()):
+        kinds.add("c_ptr")  # where a function stores a new handle: a type(c_ptr) variable
+        return "type(c_ptr), intent(inout), optional", name
     if pointee.endswith("*") or pointee == "void":
         kinds.add("c_ptr")  # a pointer to pointers or untyped memory: the address itself
         return "type(c_ptr), value", name
@@ -201,6 +210,13 @@ def _dummy(header: abi_header.Header, function: abi_header.Function, param: abi_
     array = pointee == "char" or (takes_size and _resolve(header, pointee) != "size_t")
     intent = "in" if const else "inout"
     return f"{ftype}, intent({intent}), optional", name + ("(*)" if array else "")
+
+
+def _is_opaque(header: abi_header.Header, ctype: str) -> bool:
+    """Whether a C type is a struct declared without fields (the type of a handle)."""
+    base = _resolve(header, ctype)
+    return (base.startswith("struct ") and not base.endswith("*")
+            and base.removeprefix("struct ").strip() not in header.structs)
 
 
 def _result_type(header: abi_header.Header, function: abi_header.Function, kinds: set[str]) -> str:

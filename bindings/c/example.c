@@ -141,6 +141,27 @@ static void primes(void) {
     free(list);
 }
 
+/* Primes as a stream: the primes of [10^12, 10^12 + 10^8) a buffer at a time, in the memory of
+ * one sieve and one 8 KiB buffer (listing them at once would take 29 MB). */
+static void prime_stream(void) {
+    const uint64_t lo = UINT64_C(1000000000000), hi = lo + UINT64_C(100000000);
+    hpk_prime_stream *stream = NULL;
+    check(hpk_prime_stream_new(lo, hi, &stream), "hpk_prime_stream_new");
+    uint64_t buf[1024], count = 0, sum = 0, last = 0;
+    size_t written = 0;
+    do { /* written == 0: the stream is exhausted */
+        check(hpk_prime_stream_next(stream, buf, sizeof buf / sizeof buf[0], &written), "hpk_prime_stream_next");
+        for (size_t i = 0; i < written; i++) {
+            sum += buf[i]; /* modulo 2^64 */
+        }
+        count += written;
+        last = written > 0 ? buf[written - 1] : last;
+    } while (written > 0);
+    hpk_prime_stream_free(stream);
+    printf("primes: the stream over [10^12, 10^12 + 10^8) gave %" PRIu64 " primes (known: 3618282), the last "
+           "%" PRIu64 ", sum mod 2^64 %" PRIu64 "\n", count, last, sum);
+}
+
 /* Seconds on the monotonic clock, for the deadline below. */
 static double monotonic_seconds(void) {
     struct timespec now;
@@ -187,6 +208,7 @@ int main(void) {
     julia();
     diffusion();
     primes();
+    prime_stream();
     progress();
     return 0;
 }

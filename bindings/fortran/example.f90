@@ -11,7 +11,8 @@
 ! description of what went wrong, and stops with exit status 1.
 
 program example
-   use, intrinsic :: iso_c_binding, only: c_bool, c_double, c_double_complex, c_int32_t, c_int64_t, c_loc
+   use, intrinsic :: iso_c_binding, only: c_bool, c_double, c_double_complex, c_int32_t, c_int64_t, c_loc, &
+                                          c_size_t
    use, intrinsic :: iso_fortran_env, only: error_unit
    use hpkern
    implicit none
@@ -27,6 +28,7 @@ program example
    call julia()
    call diffusion()
    call primes()
+   call prime_stream()
    call progress()
 
 contains
@@ -118,6 +120,28 @@ contains
       end do
       write (*, '()')
    end subroutine primes
+
+   !> Primes as a stream: the primes of [10^12, 10^12 + 10^8) a buffer at a time, in the memory of one
+   !> sieve and one 8 KiB buffer (listing them at once would take 29 MB).
+   subroutine prime_stream()
+      integer(c_int64_t), parameter :: lo = 1000000000000_c_int64_t, hi = lo + 100000000_c_int64_t
+      type(hpk_primes_stream) :: stream
+      integer(c_int64_t) :: buffer(1024), count, last
+      integer(c_size_t) :: written
+
+      call check(hpk_stream_open(stream, lo, hi), "hpk_stream_open")
+      count = 0
+      last = 0
+      do
+         call check(hpk_stream_next(stream, buffer, written), "hpk_stream_next")
+         if (written == 0) exit ! the stream is exhausted
+         count = count + written
+         last = buffer(written)
+      end do
+      call hpk_stream_close(stream)
+      print '(a, i0, a, i0)', "primes: the stream over [10^12, 10^12 + 10^8) gave ", count, &
+         " primes (known: 3618282), the last ", last
+   end subroutine prime_stream
 
    !> Progress reports and cancellation: pi(10^11) would take tens of seconds; the handler
    !> show_progress (below the program) prints the percentage done and stops the call at its

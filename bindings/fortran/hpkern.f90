@@ -17,6 +17,8 @@
 !>  * Wrappers taking ordinary Fortran arrays, which derive the sizes from the arrays:
 !>    hpk_evolve, hpk_run, hpk_julia, hpk_calculate_z, hpk_is_prime_array, hpk_list_primes, and the
 !>    string functions hpk_version_string, hpk_isa_string, hpk_error_message, hpk_status_string, hpk_c_string.
+!>  * Primes as a stream: type(hpk_primes_stream) with hpk_stream_open, hpk_stream_next,
+!>    hpk_stream_position and hpk_stream_close.
 !>  * Progress reports and cancellation: hpk_set_progress(handler, interval_ms, user_data) and
 !>    hpk_clear_progress(), with the interface hpk_progress_procedure that a handler must have.
 !>
@@ -38,6 +40,8 @@
 !>    A disassociated pointer or unallocated allocatable passed there is absent too.
 !>  * Output arguments are INTENT(INOUT), not INTENT(OUT): the library leaves them untouched on any
 !>    error, and INTENT(OUT) would let the compiler treat them as undefined after the call.
+!>  * A handle (hpk_prime_stream *) is type(c_ptr), passed by value; where a function stores a new
+!>    one (hpk_prime_stream **) it is a type(c_ptr) variable passed by reference.
 !>  * The C strings (hpk_version, hpk_isa_name, hpk_status_message, hpk_last_error_message) are returned as
 !>    type(c_ptr); hpk_c_string converts one into a Fortran string, and the *_string / *_message
 !>    wrappers do that for you.
@@ -110,7 +114,8 @@ module hpkern
 
    ! Raw interfaces: one per export, the header's names and argument order.
    public :: hpk_diffusion_evolve, hpk_diffusion_run, hpk_julia_calculate_z, hpk_julia_grid, hpk_julia_tile, &
-             hpk_last_error_message, hpk_smallest_factor_in_range, hpk_check_prime, hpk_is_prime, &
+             hpk_last_error_message, hpk_prime_stream_new, hpk_prime_stream_next, hpk_prime_stream_position, &
+             hpk_prime_stream_free, hpk_smallest_factor_in_range, hpk_check_prime, hpk_is_prime, &
              hpk_is_prime_batch, hpk_count_primes, hpk_primes_in_range, hpk_set_progress_handler, &
              hpk_status_message, hpk_set_num_threads, hpk_get_num_threads, hpk_version, hpk_abi_version, &
              hpk_isa_name
@@ -187,6 +192,56 @@ module hpkern
          import :: c_ptr
          type(c_ptr) :: text
       end function hpk_last_error_message
+
+      !> Create a stream of the primes p with lo <= p < hi, ascending, into `*stream`: pass it to
+      !> hpk_prime_stream_next to get them a buffer at a time, then to hpk_prime_stream_free. Any
+      !> 64-bit bounds are valid; `lo >= hi` gives an empty stream. Costs the sieve's base primes:
+      !> those up to sqrt(hi - 1) or fewer (at most up to 2^25, about 8 MiB; Miller-Rabin then
+      !> confirms what the sieve leaves), whichever is cheaper for the range, plus two segments of up
+      !> to 1 MiB each; the memory stays the same for any range length.
+      !> uint64_t values as integer(c_int64_t) (see the module header): lo, hi.
+      function hpk_prime_stream_new(lo, hi, stream) result(status) bind(C, name="hpk_prime_stream_new")
+         import :: c_int32_t, c_int64_t, c_ptr
+         integer(c_int64_t), value :: lo, hi
+         type(c_ptr), intent(inout), optional :: stream
+         integer(c_int32_t) :: status
+      end function hpk_prime_stream_new
+
+      !> The next primes of the stream, ascending, into `primes[0 .. *written]`: `capacity` of them,
+      !> or fewer only when the range ends; `*written == 0` means the stream is exhausted (and stays
+      !> so). `primes[*written ..]` is untouched. Every prime of the range comes exactly once over the
+      !> calls, whatever their capacities, and each stretch of the range is sieved once.
+      !> Single-threaded: a call sieves about `capacity * ln(hi)` numbers on the calling thread (the
+      !> README's Performance section compares its throughput with hpk_primes_in_range's).
+      !> uint64_t values as integer(c_int64_t) (see the module header): primes.
+      function hpk_prime_stream_next(stream, primes, capacity, written) result(status) &
+         bind(C, name="hpk_prime_stream_next")
+         import :: c_int32_t, c_int64_t, c_ptr, c_size_t
+         type(c_ptr), value :: stream
+         integer(c_int64_t), intent(inout), optional :: primes(*)
+         integer(c_size_t), value :: capacity
+         integer(c_size_t), intent(inout), optional :: written
+         integer(c_int32_t) :: status
+      end function hpk_prime_stream_next
+
+      !> The stream's position into `*position`: every prime of the range below it has been handed
+      !> out, none at or above it. It starts at `lo` and is `hi` once the stream is exhausted (for an
+      !> empty range, max(lo, hi)); hpk_prime_stream_new(position, hi, ...) continues from there.
+      !> uint64_t values as integer(c_int64_t) (see the module header): position.
+      function hpk_prime_stream_position(stream, position) result(status) &
+         bind(C, name="hpk_prime_stream_position")
+         import :: c_int32_t, c_int64_t, c_ptr
+         type(c_ptr), value :: stream
+         integer(c_int64_t), intent(inout), optional :: position
+         integer(c_int32_t) :: status
+      end function hpk_prime_stream_position
+
+      !> Release a stream from hpk_prime_stream_new and all its memory. NULL is a valid no-op; a
+      !> stream must be freed exactly once and not used after.
+      subroutine hpk_prime_stream_free(stream) bind(C, name="hpk_prime_stream_free")
+         import :: c_ptr
+         type(c_ptr), value :: stream
+      end subroutine hpk_prime_stream_free
 
       !> The smallest divisor d of `n` with max(from, 2) <= d < to, or 0 if there is none, into
       !> `*factor`: the book's `check_prime_in_range`, exact for every input (every d is considered,
@@ -265,9 +320,10 @@ module hpkern
       !> Set the progress handler of the calling thread: every later call made on this thread to a
       !> function that reports (hpk_diffusion_run, hpk_diffusion_evolve, hpk_julia_grid,
       !> hpk_julia_calculate_z, hpk_check_prime, hpk_smallest_factor_in_range, hpk_is_prime_batch,
-      !> hpk_count_primes, hpk_primes_in_range) calls `fn(user_data, done, total)` at most once per
-      !> `interval_ms` milliseconds while it runs (0 = the library's default, 100 ms). `fn = NULL`
-      !> removes the handler; `user_data` is passed through untouched and never dereferenced.
+      !> hpk_count_primes, hpk_primes_in_range, hpk_prime_stream_next) calls `fn(user_data, done,
+      !> total)` at most once per `interval_ms` milliseconds while it runs (0 = the library's default,
+      !> 100 ms). `fn = NULL` removes the handler; `user_data` is passed through untouched and never
+      !> dereferenced.
       function hpk_set_progress_handler(fn, user_data, interval_ms) result(status) &
          bind(C, name="hpk_set_progress_handler")
          import :: c_funptr, c_int32_t, c_ptr
@@ -341,6 +397,19 @@ module hpkern
    ! ------------------------------------------------------------------------------------------
    public :: hpk_evolve, hpk_run, hpk_julia, hpk_calculate_z, hpk_is_prime_array, hpk_list_primes, &
              hpk_version_string, hpk_isa_string, hpk_error_message, hpk_status_string, hpk_c_string
+
+   ! ------------------------------------------------------------------------------------------
+   ! Primes as a stream (the header's hpk_prime_stream_*): the primes of [lo, hi) a buffer at a
+   ! time, with the memory of one sieve whatever the range's length.
+   ! ------------------------------------------------------------------------------------------
+   public :: hpk_primes_stream, hpk_stream_open, hpk_stream_next, hpk_stream_position, hpk_stream_close
+
+   !> A walk through the primes of [lo, hi), ascending: hpk_stream_open creates it,
+   !> hpk_stream_next fills an array with the next primes (written = 0 at the end), hpk_stream_close
+   !> releases it (also after errors; closing a closed or never opened stream does nothing).
+   type :: hpk_primes_stream
+      type(c_ptr) :: handle = c_null_ptr
+   end type hpk_primes_stream
 
    ! ------------------------------------------------------------------------------------------
    ! Progress reports and cancellation (the header's hpk_set_progress_handler).
@@ -512,6 +581,47 @@ contains
          allocate (primes(0))
       end if
    end function hpk_list_primes
+
+   !> Opens `stream` on the primes p with lo <= p < hi (hpk_prime_stream_new); a stream still open
+   !> in it is closed first.
+   function hpk_stream_open(stream, lo, hi) result(status)
+      type(hpk_primes_stream), intent(inout) :: stream
+      integer(c_int64_t), intent(in) :: lo, hi
+      integer(c_int32_t) :: status
+
+      call hpk_stream_close(stream)
+      status = hpk_prime_stream_new(lo, hi, stream%handle)
+   end function hpk_stream_open
+
+   !> The next primes of `stream` into primes(1:written), as many as `primes` holds or fewer only at
+   !> the end of the range; written = 0 once it is exhausted (hpk_prime_stream_next). An empty
+   !> `primes` gives HPK_ERR_INVALID_SIZE; a stream not open gives HPK_ERR_NULL_POINTER.
+   function hpk_stream_next(stream, primes, written) result(status)
+      type(hpk_primes_stream), intent(inout) :: stream
+      integer(c_int64_t), contiguous, intent(inout) :: primes(:)
+      integer(c_size_t), intent(inout) :: written
+      integer(c_int32_t) :: status
+
+      status = hpk_prime_stream_next(stream%handle, primes, size(primes, kind=c_size_t), written)
+   end function hpk_stream_next
+
+   !> The stream's position (hpk_prime_stream_position): every prime below it has been handed out,
+   !> none at or above it.
+   function hpk_stream_position(stream, position) result(status)
+      type(hpk_primes_stream), intent(in) :: stream
+      integer(c_int64_t), intent(inout) :: position
+      integer(c_int32_t) :: status
+
+      status = hpk_prime_stream_position(stream%handle, position)
+   end function hpk_stream_position
+
+   !> Releases the stream (hpk_prime_stream_free); it can be opened again.
+   subroutine hpk_stream_close(stream)
+      type(hpk_primes_stream), intent(inout) :: stream
+
+      call hpk_prime_stream_free(stream%handle)
+      stream%handle = c_null_ptr
+   end subroutine hpk_stream_close
 
    !> A copy of the NUL-terminated C string at `text` as a Fortran string ("" for NULL).
    function hpk_c_string(text) result(string)

@@ -499,6 +499,75 @@ static void test_prime_errors(void) {
     CHECK(hpk_get_num_threads() == threads, "threads %zu after a rejected set", hpk_get_num_threads());
 }
 
+/* ---------------------------------------------------------------- the prime stream */
+
+/* Drains [lo, hi) through a stream in calls of `capacity`; checks against ref_is_prime on every
+ * number of the range. */
+static void check_stream_window(uint64_t lo, uint64_t hi, size_t capacity) {
+    hpk_prime_stream *stream = NULL;
+    CHECK_STATUS(hpk_prime_stream_new(lo, hi, &stream), HPK_OK);
+    if (stream == NULL) {
+        return;
+    }
+    uint64_t *buf = (uint64_t *)xcalloc(capacity, sizeof *buf);
+    uint64_t next = lo; /* the next number to compare */
+    size_t written = 0;
+    bool ok = true;
+    do {
+        CHECK_STATUS(hpk_prime_stream_next(stream, buf, capacity, &written), HPK_OK);
+        for (size_t i = 0; i < written && ok; i++) {
+            while (ok && next < buf[i]) {
+                ok = !ref_is_prime(next++);
+            }
+            ok = ok && next == buf[i] && ref_is_prime(next);
+            next++;
+        }
+        uint64_t position = 0;
+        CHECK_STATUS(hpk_prime_stream_position(stream, &position), HPK_OK);
+        CHECK(written == 0 || position > buf[written - 1], "position %" PRIu64, position);
+    } while (written > 0 && ok);
+    for (; ok && next < hi; next++) {
+        ok = !ref_is_prime(next);
+    }
+    CHECK(ok, "stream [%" PRIu64 ", %" PRIu64 ") capacity %zu differs from trial division near %" PRIu64, lo, hi,
+          capacity, next);
+    free(buf);
+    hpk_prime_stream_free(stream);
+}
+
+static void test_prime_stream(void) {
+    check_stream_window(0, 100000, 1);
+    check_stream_window(0, 100000, 1000);
+    check_stream_window(999999000000u, 999999000000u + 1000, 7);
+    check_stream_window(10, 10, 4);
+    for (int i = 0; i < 6; i++) {
+        uint64_t lo = next_u64() >> (32 + 4 * i), len = 1 + next_u64() % 3000;
+        check_stream_window(lo, lo + len, 1 + (size_t)(next_u64() % 300));
+    }
+
+    /* Bad input: the documented statuses, and the stream still right afterwards. */
+    hpk_prime_stream *stream = NULL;
+    CHECK_STATUS(hpk_prime_stream_new(0, 100, NULL), HPK_ERR_NULL_POINTER);
+    CHECK_STATUS(hpk_prime_stream_new(0, 100, &stream), HPK_OK);
+    uint64_t buf[32];
+    size_t written = 77;
+    CHECK_STATUS(hpk_prime_stream_next(NULL, buf, 32, &written), HPK_ERR_NULL_POINTER);
+    CHECK_STATUS(hpk_prime_stream_next(stream, NULL, 32, &written), HPK_ERR_NULL_POINTER);
+    CHECK_STATUS(hpk_prime_stream_next(stream, buf, 32, NULL), HPK_ERR_NULL_POINTER);
+    CHECK_STATUS(hpk_prime_stream_next(stream, buf, 0, &written), HPK_ERR_INVALID_SIZE);
+    CHECK_STATUS(hpk_prime_stream_next(stream, buf, SIZE_MAX / 2, &written), HPK_ERR_INVALID_SIZE);
+    CHECK_STATUS(hpk_prime_stream_next(stream, (uint64_t *)(void *)((char *)buf + 4), 8, &written),
+                 HPK_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(hpk_prime_stream_next(stream, buf, 32, (size_t *)(void *)&buf[5]), HPK_ERR_OVERLAP);
+    CHECK_STATUS(hpk_prime_stream_position(NULL, buf), HPK_ERR_NULL_POINTER);
+    CHECK_STATUS(hpk_prime_stream_position(stream, NULL), HPK_ERR_NULL_POINTER);
+    CHECK(written == 77, "written changed to %zu on an error", written);
+    hpk_prime_stream_free(NULL); /* a no-op */
+    CHECK_STATUS(hpk_prime_stream_next(stream, buf, 32, &written), HPK_OK);
+    CHECK(written == 25 && buf[0] == 2 && buf[24] == 97, "%zu primes below 100 after the errors", written);
+    hpk_prime_stream_free(stream);
+}
+
 /* ---------------------------------------------------------------- status, version, messages */
 
 static void test_metadata(void) {
@@ -556,6 +625,7 @@ int main(void) {
     test_book_primes();
     test_small_primes();
     test_prime_errors();
+    test_prime_stream();
     printf("C: %d passed, %d failed\n", passed, failed);
     return (failed > 0 || passed == 0) ? 1 : 0;
 }

@@ -68,6 +68,7 @@ program test_hpkern
    call test_diffusion()
    call test_diffusion_errors()
    call test_primes()
+   call test_prime_stream()
    call test_progress()
 
    print '(a, i0, a, i0, a)', "Fortran: ", passed, " passed, ", failed, " failed"
@@ -407,6 +408,49 @@ contains
       call check_status(hpk_primes_in_range(0_c_int64_t, 10_c_int64_t, buffer, 30_c_size_t), HPK_ERR_NULL_POINTER, &
                         "absent written")
    end subroutine test_primes
+
+   !> The stream wrappers: [0, 3000) and [10^12, 10^12 + 2000) against trial division in buffers of
+   !> 1, 7 and 64; the position; an empty buffer, a stream not open, closing twice.
+   subroutine test_prime_stream()
+      integer(c_int64_t), parameter :: los(2) = [0_c_int64_t, 1000000000000_c_int64_t]
+      integer(c_int64_t), parameter :: lens(2) = [3000_c_int64_t, 2000_c_int64_t]
+      integer, parameter :: capacities(3) = [1, 7, 64]
+      type(hpk_primes_stream) :: stream
+      integer(c_int64_t), allocatable :: want(:), got(:)
+      integer(c_int64_t) :: buffer(64), position, n
+      integer(c_size_t) :: written
+      integer :: w, c
+
+      do w = 1, size(los)
+         want = pack([(los(w) + n, n = 0, lens(w) - 1)], [(ref_is_prime(los(w) + n), n = 0, lens(w) - 1)])
+         do c = 1, size(capacities)
+            call check_status(hpk_stream_open(stream, los(w), los(w) + lens(w)), HPK_OK, "hpk_stream_open")
+            allocate (got(0))
+            do
+               written = 99
+               call check_status(hpk_stream_next(stream, buffer(1:capacities(c)), written), HPK_OK, "hpk_stream_next")
+               if (written == 0) exit
+               got = [got, buffer(1:written)]
+               call check_status(hpk_stream_position(stream, position), HPK_OK, "hpk_stream_position")
+               call check(position == buffer(written) + 1 .or. written < capacities(c), "position after a full buffer")
+            end do
+            call check(size(got) == size(want), "stream count")
+            if (size(got) == size(want)) call check(all(got == want), "stream values")
+            call check_status(hpk_stream_position(stream, position), HPK_OK, "hpk_stream_position")
+            call check(position == los(w) + lens(w), "position at the end")
+            call hpk_stream_close(stream)
+            deallocate (got)
+         end do
+      end do
+
+      call check_status(hpk_stream_open(stream, 0_c_int64_t, 100_c_int64_t), HPK_OK, "hpk_stream_open")
+      call check_status(hpk_stream_next(stream, buffer(1:0), written), HPK_ERR_INVALID_SIZE, "empty buffer")
+      call check_status(hpk_stream_next(stream, buffer, written), HPK_OK, "after the error")
+      call check(written == 25 .and. buffer(25) == 97, "25 primes below 100")
+      call hpk_stream_close(stream)
+      call hpk_stream_close(stream) ! closing twice does nothing
+      call check_status(hpk_stream_next(stream, buffer, written), HPK_ERR_NULL_POINTER, "a stream not open")
+   end subroutine test_prime_stream
 
    ! ---------------------------------------------------------------- progress and cancellation
 

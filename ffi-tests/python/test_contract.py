@@ -30,11 +30,17 @@ def expected_ctype(spelled, module):
     if spelled == "char *":
         return c_char_p
     if spelled.endswith(" *"):
+        pointee = HEADER_INFO.typedefs.get(spelled[:-2], spelled[:-2])
+        if pointee.startswith("struct ") and pointee.removeprefix("struct ") not in HEADER_INFO.structs \
+                and not pointee.endswith("*"):
+            return ctypes.c_void_p  # a handle to a struct without fields (hpk_prime_stream *)
         return POINTER(expected_ctype(spelled[:-2], module))
     if spelled in HEADER_INFO.typedefs:
         return expected_ctype(HEADER_INFO.typedefs[spelled], module)
     if spelled == "struct hpk_complex":
         return module.HpkComplex
+    if spelled == "void":
+        return None
     return CTYPES_OF[spelled]
 
 
@@ -71,6 +77,15 @@ def test_ctypes_prototypes_match_the_header(hpk):
             assert declared is expected_ctype(param.ctype, module), f"{name} argument {i}: {param}"
         c_function = getattr(module.lib, name)
         assert c_function.restype is declared_restype and c_function.argtypes == declared_args
+
+
+@only_ctypes
+def test_opaque_handles_are_addresses_and_their_out_parameters_pointers_to_them(hpk):
+    assert "hpk_prime_stream" not in HEADER_INFO.structs  # declared without fields
+    restype, args = hpk.module.PROTOTYPES["hpk_prime_stream_new"]
+    assert args[2] is POINTER(ctypes.c_void_p)
+    assert hpk.module.PROTOTYPES["hpk_prime_stream_next"][1][0] is ctypes.c_void_p
+    assert hpk.module.PROTOTYPES["hpk_prime_stream_free"][0] is None
 
 
 @only_ctypes

@@ -102,6 +102,15 @@ pub type IsPrime = unsafe extern "C" fn(u64, *mut bool) -> HpkStatus;
 pub type IsPrimeBatch = unsafe extern "C" fn(*const u64, usize, *mut bool) -> HpkStatus;
 pub type CountPrimes = unsafe extern "C" fn(u64, u64, *mut u64) -> HpkStatus;
 pub type PrimesInRange = unsafe extern "C" fn(u64, u64, *mut u64, usize, *mut usize) -> HpkStatus;
+/// `hpk_prime_stream`: opaque, only pointers to it exist.
+#[repr(C)]
+pub struct HpkPrimeStream {
+    _opaque: [u8; 0],
+}
+pub type PrimeStreamNew = unsafe extern "C" fn(u64, u64, *mut *mut HpkPrimeStream) -> HpkStatus;
+pub type PrimeStreamNext = unsafe extern "C" fn(*mut HpkPrimeStream, *mut u64, usize, *mut usize) -> HpkStatus;
+pub type PrimeStreamPosition = unsafe extern "C" fn(*mut HpkPrimeStream, *mut u64) -> HpkStatus;
+pub type PrimeStreamFree = unsafe extern "C" fn(*mut HpkPrimeStream);
 pub type StatusMessage = unsafe extern "C" fn(HpkStatus) -> *const c_char;
 pub type SetNumThreads = unsafe extern "C" fn(usize) -> HpkStatus;
 pub type GetNumThreads = unsafe extern "C" fn() -> usize;
@@ -176,6 +185,10 @@ function_table!(
     is_prime_batch: IsPrimeBatch = "hpk_is_prime_batch",
     count_primes: CountPrimes = "hpk_count_primes",
     primes_in_range: PrimesInRange = "hpk_primes_in_range",
+    prime_stream_new: PrimeStreamNew = "hpk_prime_stream_new",
+    prime_stream_next: PrimeStreamNext = "hpk_prime_stream_next",
+    prime_stream_position: PrimeStreamPosition = "hpk_prime_stream_position",
+    prime_stream_free: PrimeStreamFree = "hpk_prime_stream_free",
     status_message: StatusMessage = "hpk_status_message",
     set_num_threads: SetNumThreads = "hpk_set_num_threads",
     get_num_threads: GetNumThreads = "hpk_get_num_threads",

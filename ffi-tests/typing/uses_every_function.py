@@ -25,6 +25,8 @@ flags: NDArray[np.bool_] = hpkern.is_prime_batch(np.arange(1, 20))
 below: int = hpkern.count_primes(10**6)
 between: int = hpkern.count_primes(10**6, 2 * 10**6)
 listed: NDArray[np.uint64] = hpkern.primes(0, 100)
+chunks: list[NDArray[np.uint64]] = list(hpkern.iter_primes(10**6, chunk=1000))
+first_primes: list[int] = list(hpkern.iter_primes(0, 30, as_ints=True))
 
 
 def stop_early(done: int, total: int) -> bool:
@@ -51,6 +53,7 @@ except hpkern.HpkError as error:
     assert status == 3 and error.name == "HPK_ERR_INVALID_ARGUMENT"
 
 assert int(counts.sum()) > 0 and prime and factor == 95362951 and below == 78498
+assert sum(c.size for c in chunks) == below and first_primes == listed.tolist()[:10]
 assert listed.size == 25 and flags.tolist()[:4] == [False, True, True, False]
 assert backend == "cffi" and threads >= 1 and isa in ("avx512", "avx2", "scalar")
 print(f"uses_every_function: ok ({between} primes in [10^6, 2*10^6), {version}, {path})")

@@ -30,9 +30,10 @@ thread_local! {
 /// Set the progress handler of the calling thread: every later call made on this thread to a
 /// function that reports (hpk_diffusion_run, hpk_diffusion_evolve, hpk_julia_grid,
 /// hpk_julia_calculate_z, hpk_check_prime, hpk_smallest_factor_in_range, hpk_is_prime_batch,
-/// hpk_count_primes, hpk_primes_in_range) calls `fn(user_data, done, total)` at most once per
-/// `interval_ms` milliseconds while it runs (0 = the library's default, 100 ms). `fn = NULL`
-/// removes the handler; `user_data` is passed through untouched and never dereferenced.
+/// hpk_count_primes, hpk_primes_in_range, hpk_prime_stream_next) calls `fn(user_data, done,
+/// total)` at most once per `interval_ms` milliseconds while it runs (0 = the library's default,
+/// 100 ms). `fn = NULL` removes the handler; `user_data` is passed through untouched and never
+/// dereferenced.
 ///
 /// The handler is per thread: a handler set on one thread never fires for calls made on another.
 /// It is only ever called on the thread that made the call, never on a pool worker, and never

@@ -10,7 +10,8 @@
 //! - `miller_rabin`: [`is_prime`] and [`is_prime_batch`] (Miller-Rabin and Baillie-PSW);
 //! - `sieve`: the segmented sieve on the mod-30 wheel (`wheel`), with `presieve` for the primes
 //!   up to 107;
-//!   `range`: [`count_primes`] and [`primes_in_range`] on top of it.
+//!   `range`: [`count_primes`] and [`primes_in_range`] on top of it;
+//!   `stream`: [`PrimeStream`], the primes of a range in order, a buffer at a time.
 //!
 //! Every parallel kernel runs in the library's pool (`crate::pool`), and small inputs run on the
 //! calling thread without waking it.
@@ -22,6 +23,7 @@ mod presieve;
 mod range;
 mod search;
 mod sieve;
+mod stream;
 mod trial;
 mod wheel;
 
@@ -30,6 +32,8 @@ mod tests;
 
 use crate::progress::Progress;
 use crate::Error;
+
+pub use stream::PrimeStream;
 
 /// The smallest d with max(from, 2) <= d < to that divides `n`, or 0 if there is none.
 ///

@@ -40,7 +40,7 @@ fn estimate_ns(bound: u64, full: bool, numbers: u64, chunks: u64) -> f64 {
 
 /// The base-prime bound with the lowest estimated cost, and that cost: sqrt(hi - 1) (a full
 /// sieve) if allowed, else a power of two whose survivors Miller-Rabin confirms.
-fn choose_bound(hi: u64, numbers: u64, chunks: u64) -> (u64, f64) {
+pub(super) fn choose_bound(hi: u64, numbers: u64, chunks: u64) -> (u64, f64) {
     let root = isqrt(hi - 1);
     let mut best =
         if root <= MAX_BOUND { (root, estimate_ns(root, true, numbers, chunks)) } else { (MAX_BOUND, f64::INFINITY) };

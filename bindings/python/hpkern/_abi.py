@@ -44,6 +44,7 @@ STATUS_NAMES: Final[dict[int, str]] = {
 
 #: typedef name -> the C type it stands for.
 TYPEDEFS: Final[dict[str, str]] = {
+    'hpk_prime_stream': 'struct hpk_prime_stream',
     'hpk_status': 'uint32_t',
     'hpk_boundary': 'uint32_t',
     'hpk_complex': 'struct hpk_complex',
@@ -112,6 +113,24 @@ FUNCTIONS: Final[dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {
         ('output', 'int32_t *'),
     )),
     'hpk_last_error_message': ('const char *', (
+    )),
+    'hpk_prime_stream_new': ('hpk_status', (
+        ('lo', 'uint64_t'),
+        ('hi', 'uint64_t'),
+        ('stream', 'struct hpk_prime_stream * *'),
+    )),
+    'hpk_prime_stream_next': ('hpk_status', (
+        ('stream', 'struct hpk_prime_stream *'),
+        ('primes', 'uint64_t *'),
+        ('capacity', 'size_t'),
+        ('written', 'size_t *'),
+    )),
+    'hpk_prime_stream_position': ('hpk_status', (
+        ('stream', 'struct hpk_prime_stream *'),
+        ('position', 'uint64_t *'),
+    )),
+    'hpk_prime_stream_free': ('void', (
+        ('stream', 'struct hpk_prime_stream *'),
     )),
     'hpk_smallest_factor_in_range': ('hpk_status', (
         ('n', 'uint64_t'),
@@ -182,6 +201,7 @@ CDEF: Final = """\
 #define HPK_ERR_OUT_OF_MEMORY 6
 #define HPK_ERR_PANIC 7
 #define HPK_ERR_CANCELLED 8
+typedef struct hpk_prime_stream hpk_prime_stream;
 typedef uint32_t hpk_status;
 typedef uint32_t hpk_boundary;
 typedef struct hpk_complex {
@@ -236,6 +256,16 @@ hpk_status hpk_julia_tile(double x1,
                           int32_t maxiter,
                           int32_t *output);
 const char *hpk_last_error_message(void);
+hpk_status hpk_prime_stream_new(uint64_t lo,
+                                uint64_t hi,
+                                struct hpk_prime_stream **stream);
+hpk_status hpk_prime_stream_next(struct hpk_prime_stream *stream,
+                                 uint64_t *primes,
+                                 size_t capacity,
+                                 size_t *written);
+hpk_status hpk_prime_stream_position(struct hpk_prime_stream *stream,
+                                     uint64_t *position);
+void hpk_prime_stream_free(struct hpk_prime_stream *stream);
 hpk_status hpk_smallest_factor_in_range(uint64_t n,
                                         uint64_t from,
                                         uint64_t to,

@@ -10,12 +10,14 @@ from ._errors import Cancelled, HpkError
 from ._progress import Watch
 
 
-def call(function: str, *args: Any, also_ok: tuple[int, ...] = (), watch: Watch | None = None) -> int:
+def call(function: str, *args: Any, also_ok: tuple[int, ...] = (), watch: Watch | None = None,
+         backend: _backend.Backend | None = None) -> int:
     """Call a function returning hpk_status; raise HpkError unless HPK_OK (or ``also_ok``).
+    ``backend``: the one to call through (default: the active one).
 
     A call cancelled through ``watch`` (see _progress.watched) raises KeyboardInterrupt after a
     SIGINT, the exception the progress callback raised, or Cancelled."""
-    backend = _backend.active()
+    backend = backend or _backend.active()
     status: int = backend.call(function, *args)
     if status != _abi.HPK_OK and status not in also_ok:
         detail = backend.call("hpk_last_error_message")  # right after, on the same thread

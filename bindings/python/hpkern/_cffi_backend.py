@@ -42,7 +42,10 @@ class CffiBackend:
         c_function = getattr(self.lib, function)
         ctype = ffi.typeof(c_function)
         result = c_function(*[ffi.from_buffer(argtype, arg) if isinstance(arg, np.ndarray)
-                              else ffi.NULL if arg is None else arg
+                              else ffi.NULL if arg is None
+                              # an int for a pointer: a handle's address (hpk_prime_stream *)
+                              else ffi.cast(argtype, arg) if isinstance(arg, int) and argtype.kind == "pointer"
+                              else arg
                               for arg, argtype in zip(args, ctype.args, strict=True)])
         return ffi.string(result).decode() if ctype.result.kind == "pointer" else result
 

@@ -19,7 +19,8 @@ import numpy as np
 from . import _abi, _loader
 
 _SCALARS: dict[str, Any] = {"double": c_double, "size_t": c_size_t, "uint64_t": c_uint64,
-                            "uint32_t": c_uint32, "int32_t": c_int32, "bool": c_bool}
+                            "uint32_t": c_uint32, "int32_t": c_int32, "bool": c_bool,
+                            "void": None}
 
 
 def _struct(tag: str) -> type[ctypes.Structure]:
@@ -43,7 +44,10 @@ def ctype_of(spelled: str) -> Any:
     if spelled == "void *":
         return c_void_p
     if spelled.endswith("*"):
-        return POINTER(ctype_of(spelled[:-1]))
+        pointee = spelled[:-1].strip()
+        if _is_opaque(pointee):
+            return c_void_p  # a handle (hpk_prime_stream *): its address, an int in Python
+        return POINTER(ctype_of(pointee))
     if spelled.startswith("struct "):
         tag = spelled.removeprefix("struct ")
         if tag not in STRUCTS:
@@ -52,6 +56,14 @@ def ctype_of(spelled: str) -> Any:
     if spelled in _abi.TYPEDEFS:
         return ctype_of(_abi.TYPEDEFS[spelled])
     return _SCALARS[spelled]
+
+
+def _is_opaque(spelled: str) -> bool:
+    """Whether a C type is a struct the header declares without fields (a handle's type)."""
+    while spelled in _abi.TYPEDEFS:
+        spelled = _abi.TYPEDEFS[spelled]
+    return (spelled.startswith("struct ") and not spelled.endswith("*")
+            and spelled.removeprefix("struct ") not in _abi.STRUCTS)
 
 
 #: name -> (restype, argtypes), for every function of the header.

@@ -120,6 +120,14 @@ def _catches_sigint() -> bool:
             and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
 
 
+def check_progress(progress: Progress) -> None:
+    """TypeError unless ``progress`` is True, False, None or a callable."""
+    if progress is not None and progress is not False and progress is not True \
+            and not callable(progress):
+        raise TypeError(f"progress must be True, False, None or a callable (done, total) -> bool, "
+                        f"got {type(progress).__name__}")
+
+
 def watched(label: str, progress: Progress, *, long: bool) -> AbstractContextManager[Watch | None]:
     """Set a progress handler for the calls inside, when ``progress`` asks for one or when the
     call is ``long`` and Ctrl-C must stay prompt; yields the Watch, or None when none is set
@@ -127,10 +135,7 @@ def watched(label: str, progress: Progress, *, long: bool) -> AbstractContextMan
 
     On the way out the handler is removed, the SIGINT handler restored and the bar closed; a
     SIGINT that arrived during the call raises KeyboardInterrupt."""
-    if progress is not None and progress is not False and progress is not True \
-            and not callable(progress):
-        raise TypeError(f"progress must be True, False, None or a callable (done, total) -> bool, "
-                        f"got {type(progress).__name__}")
+    check_progress(progress)
     catch_sigint = long and _catches_sigint()
     if not (progress or catch_sigint):
         return _UNWATCHED

@@ -21,13 +21,14 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
 
-from . import _diffusion, _julia, _library, _primes, plot
+from . import _diffusion, _julia, _library, _prime_stream, _primes, plot
 from ._abi import ABI_VERSION, VERSION
 from ._errors import HpkError
 
@@ -150,12 +151,14 @@ def cmd_primes(args: argparse.Namespace, out: TextIO) -> int:
     if args.action == "count":
         print(_primes.count_primes(start, stop, **_progress_kw(args)), file=out)
         return 0
-    found = _primes.primes(start, stop, **_progress_kw(args))
+    # Streamed a chunk at a time: the memory stays the same however long the range.
+    written = 0
+    with open(args.output, "w") if args.output else nullcontext(out) as sink:
+        for chunk in _prime_stream.iter_primes(start, stop, **_progress_kw(args)):
+            np.savetxt(sink, chunk, fmt="%d")
+            written += chunk.size
     if args.output:
-        np.savetxt(args.output, found, fmt="%d")
-        print(f"wrote {found.size} primes to {args.output}", file=out)
-    else:
-        np.savetxt(out, found, fmt="%d")
+        print(f"wrote {written} primes to {args.output}", file=out)
     return 0
 
 
