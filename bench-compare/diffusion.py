@@ -14,6 +14,7 @@ as STREAM counts its arrays (24 bytes an element for the triad): no write-alloca
 from __future__ import annotations
 
 import numpy as np
+import numba
 from numba import njit, prange
 
 from common import CORES, Interleaved, Row, check, check_close, measure, ptr
@@ -158,6 +159,76 @@ def multi_step(hpkern, peers, n: int, steps: int) -> list[Row]:
                 reference=reference) for name, threads, note, reference, entry in queued]
 
 
+#: The Python ping-pong loop (the book's driver, one call a step): grid side and steps per run.
+LOOP_N, LOOP_STEPS = 512, 400
+#: The fixed cost of one call from Python: a grid small enough that the work is nothing.
+TINY_N = 8
+
+
+def python_loop(hpkern) -> list[Row]:
+    """The book's loop of one step a call from Python at 512^2 on 1 thread and on all cores,
+    hpkern.evolve against Numba prange, on a random grid (no denormals, unlike the book's
+    initial block after a few hundred steps); the grids must equal hpkern.run's."""
+    workload = f"diffusion step {LOOP_N}x{LOOP_N}, Python loop"
+    initial = np.random.default_rng(13).random((LOOP_N, LOOP_N))
+    grid, scratch = initial.copy(), initial.copy()
+    want = hpkern.run(initial.copy(), LOOP_STEPS)
+
+    def reset():  # scratch starts as a copy: the Numba kernel writes interior cells only
+        np.copyto(grid, initial)
+        np.copyto(scratch, initial)
+
+    def threads(n):
+        return lambda: (hpkern.set_num_threads(n), numba.set_num_threads(n))
+
+    hp_step = lambda g, o: hpkern.evolve(g, o)  # noqa: E731
+    nb_step = lambda g, o: evolve_numba_prange(g, o, D, DT)  # noqa: E731
+    group = Interleaved(prepare=threads(CORES))
+    queued = []
+    for name, step, n, reference in [("hpkern evolve (ctypes)", hp_step, CORES, True),
+                                     ("hpkern evolve (ctypes)", hp_step, 1, False),
+                                     ("numba prange", nb_step, CORES, False), ("numba prange", nb_step, 1, False)]:
+        entry = group.add(lambda step=step: run_steps(step, grid, scratch, LOOP_STEPS), setup=reset,
+                          per=LOOP_STEPS, before=threads(n),
+                          verify=lambda got, name=name: check_close(got, want, f"{workload} {name}"))
+        queued.append((name, n, reference, entry))
+    group.run()
+    threads(CORES)()
+    hpkern.set_num_threads(0)
+    return [Row(workload, name, n, entry.timing, unit="step", gbps=gbps(LOOP_N, entry.timing),
+                note=f"{LOOP_STEPS} steps, a call each, random grid", reference=reference)
+            for name, n, reference, entry in queued]
+
+
+def call_cost(hpkern) -> list[Row]:
+    """The fixed cost of one call from Python: evolve on an 8x8 grid (no work to speak of), on
+    1 thread and on all cores, against Numba's serial and prange kernels."""
+    workload = f"fixed cost of a call: diffusion step {TINY_N}x{TINY_N}"
+    grid = np.random.default_rng(8).random((TINY_N, TINY_N))
+    out = grid.copy()
+    want = hpkern.evolve(grid)
+
+    def threads(n):
+        return lambda: (hpkern.set_num_threads(n), numba.set_num_threads(n))
+
+    group = Interleaved(prepare=threads(CORES))
+    queued = []
+    for name, call, n, reference in [
+            ("hpkern evolve (ctypes)", lambda: hpkern.evolve(grid, out), CORES, True),
+            ("hpkern evolve (ctypes)", lambda: hpkern.evolve(grid, out), 1, False),
+            ("numba @njit", lambda: (evolve_numba(grid, out, D, DT), out)[1], 1, False),
+            ("numba prange", lambda: (evolve_numba_prange(grid, out, D, DT), out)[1], CORES, False),
+            ("numba prange", lambda: (evolve_numba_prange(grid, out, D, DT), out)[1], 1, False)]:
+        entry = group.add(call, before=threads(n),
+                          verify=lambda got, name=name: check_close(got, want, f"{workload} {name}"))
+        queued.append((name, n, reference, entry))
+    group.run()
+    threads(CORES)()
+    hpkern.set_num_threads(0)
+    return [Row(workload, name, n, entry.timing, unit="call", note="from Python", reference=reference)
+            for name, n, reference, entry in queued]
+
+
 def stream_triad(peers) -> Row:
     """STREAM triad a = b + s*c with OpenMP on all cores: the machine's memory bandwidth."""
     a, b, c = (np.empty(STREAM_ELEMENTS) for _ in range(3))
@@ -168,7 +239,12 @@ def stream_triad(peers) -> Row:
                gbps=24 * a.size / seconds / 1e9, note=f"{a.size * 8 >> 20} MiB per array")
 
 
+def short_calls(hpkern) -> list[Row]:
+    """The rows about short parallel calls (runner.py --only short-calls runs just these)."""
+    return python_loop(hpkern) + call_cost(hpkern)
+
+
 def run(hpkern, peers) -> list[Row]:
-    rows = single_step(hpkern, peers, 512) + single_step(hpkern, peers, 4096)
+    rows = single_step(hpkern, peers, 512) + short_calls(hpkern) + single_step(hpkern, peers, 4096)
     rows += multi_step(hpkern, peers, 512, 1000) + multi_step(hpkern, peers, 4096, 100)
     return rows + [stream_triad(peers)]

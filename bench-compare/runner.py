@@ -2,7 +2,7 @@
 (criterion) medians, check every answer, write the report. Run by scripts/bench-compare.sh,
 which builds the peers and sets the thread counts (NUMBA_NUM_THREADS, OMP_NUM_THREADS) first.
 
-    python runner.py [--only julia,diffusion,primes] [--no-criterion]
+    python runner.py [--only julia,diffusion,primes,short-calls] [--no-criterion]
 
 Exits 1 if any implementation gave a wrong answer (its workload's timings are then incomplete)
 or, unless --no-criterion, a C ABI result is missing.
@@ -14,6 +14,7 @@ import argparse
 import sys
 import time
 import traceback
+from types import SimpleNamespace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,7 +30,10 @@ import primes  # noqa: E402
 import report  # noqa: E402
 from common import OUT_DIR, Mismatch, Peers, Row  # noqa: E402
 
-FAMILIES = {"julia": julia, "diffusion": diffusion, "primes": primes}
+#: name -> what runs it (``.run(hpkern, peers)``); "short-calls" is the part of "diffusion"
+#: about short parallel calls, alone (seconds instead of minutes).
+FAMILIES = {"julia": julia, "diffusion": diffusion, "primes": primes,
+            "short-calls": SimpleNamespace(run=lambda hpkern, peers: diffusion.short_calls(hpkern))}
 NOTES = [
     "Peers time the book's kernels on prebuilt inputs (Julia: calculate_z on coordinate arrays).",
     "Multi-step diffusion: hpkern runs all steps in one run() call; peers loop in Python one "
@@ -55,7 +59,8 @@ def ordered(python_rows: list[Row], abi_rows: list[Row]) -> list[Row]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default=",".join(FAMILIES), help="families to run, comma-separated")
+    parser.add_argument("--only", default="julia,diffusion,primes", help="families to run, comma-separated "
+                        f"(of {', '.join(FAMILIES)})")
     parser.add_argument("--no-criterion", action="store_true", help="leave out the C ABI rows")
     args = parser.parse_args()
 

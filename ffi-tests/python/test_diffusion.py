@@ -117,3 +117,40 @@ def test_read_only_input_grid_is_fine_for_evolve(hpk):
     grid = random_grid((6, 6))
     grid.flags.writeable = False
     np.testing.assert_allclose(hpk.evolve(grid), reference_step(grid), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_evolve_gives_the_same_bits_through_its_pre_bound_and_general_paths(hpk, shape, boundary):
+    """The common call (C-ordered writable grids, float coefficients, a boundary name, no
+    progress) goes through Backend.bind; every other form through the general checks."""
+    grid = random_grid(shape, seed=5)
+    want = reference_step(grid, boundary=boundary)
+    fast = hpk.evolve(grid, np.empty_like(grid), d=D, dt=DT, boundary=boundary)
+    read_only = grid.copy()
+    read_only.flags.writeable = False
+    edge = hpk.BOUNDARY_FIXED if boundary == "fixed" else hpk.BOUNDARY_PERIODIC
+    general = [hpk.evolve(grid, np.empty_like(grid), d=D, dt=DT, boundary=boundary, progress=False),
+               hpk.evolve(read_only, np.empty_like(grid), d=D, dt=DT, boundary=boundary),
+               hpk.evolve(grid, np.empty_like(grid), d=np.float64(D), dt=DT, boundary=boundary),
+               hpk.evolve(grid, np.empty_like(grid), d=D, dt=DT, boundary=edge),
+               hpk.evolve(grid, d=D, dt=DT, boundary=boundary)]
+    np.testing.assert_allclose(fast, want, rtol=0, atol=1e-12)
+    for k, other in enumerate(general):
+        assert np.array_equal(other.view(np.uint64), fast.view(np.uint64)), f"general form {k}"
+    # Fortran order is the transposed grid's step: the same within rounding (sums in another order).
+    np.testing.assert_allclose(hpk.evolve(np.asfortranarray(grid), d=D, dt=DT, boundary=boundary), want,
+                               rtol=0, atol=1e-12)
+
+
+def test_bound_evolve_returns_the_status_and_writes_the_step(hpk):
+    from hpkern import _abi
+
+    bound = hpk.module.backend.bind("hpk_diffusion_evolve")
+    grid = random_grid((6, 7), seed=3)
+    out = np.full_like(grid, np.nan)
+    assert bound(grid, out, 6, 7, D, DT, _abi.HPK_BOUNDARY_PERIODIC) == _abi.HPK_OK
+    np.testing.assert_allclose(out, reference_step(grid, boundary="periodic"), rtol=0, atol=1e-12)
+    assert bound(grid, grid, 6, 7, D, DT, _abi.HPK_BOUNDARY_FIXED) == _abi.HPK_ERR_OVERLAP
+    with pytest.raises(hpk.HpkError, match="overlap"):
+        hpk.evolve(grid, grid)  # the pre-bound path raises as the general one does

@@ -140,17 +140,30 @@ impl Pass<'_> {
                 _ => &prev[local(v)..][..cols],
             };
             let (kernel, last) = if level == t { (self.kernels.1, true) } else { (self.kernels.0, false) };
-            for v in self.level_range(level, &want, rows) {
-                let dst = match last {
-                    true => &mut out[(v - want.start) as usize * cols..][..cols],
-                    false => &mut next[local(v)..][..cols],
+            // Same rule as `update_rows`: fixed edge rows (all rows of a thin grid) are copied;
+            // other rows go two at a time (register blocking, `rows2`).
+            let edge = |v: isize| self.boundary == Boundary::Fixed && (v == 0 || v == rows as isize - 1 || cols < 3);
+            let range = self.level_range(level, &want, rows);
+            let mut v = range.start;
+            while v < range.end {
+                let (dst, at, row_step) = match last {
+                    true => (&mut *out, (v - want.start) as usize * cols, cols),
+                    false => (&mut *next, local(v), stride),
                 };
-                // Same rule as `update_rows`: fixed edge rows (all rows of a thin grid) are copied.
-                if self.boundary == Boundary::Fixed && (v == 0 || v == rows as isize - 1 || cols < 3) {
+                if v + 1 < range.end && !edge(v) && !edge(v + 1) {
+                    let (a, b) = dst[at..].split_at_mut(row_step);
+                    let input = [prev_row(v - 1), prev_row(v), prev_row(v + 1), prev_row(v + 2)];
+                    kernel.rows2(input, [&mut a[..cols], &mut b[..cols]], self.ddt, self.boundary);
+                    v += 2;
+                    continue;
+                }
+                let dst = &mut dst[at..][..cols];
+                if edge(v) {
                     dst.copy_from_slice(prev_row(v));
                 } else {
                     kernel.row(prev_row(v - 1), prev_row(v), prev_row(v + 1), dst, self.ddt, self.boundary);
                 }
+                v += 1;
             }
         }
     }

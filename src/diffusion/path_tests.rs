@@ -106,6 +106,45 @@ fn row_kernels_match_scalar_at_every_alignment_and_length() {
     }
 }
 
+#[test]
+fn two_row_kernels_match_two_scalar_rows_at_every_alignment_and_length() {
+    let scalar = RowKernel::new(Isa::Scalar, false);
+    for isa in Isa::supported() {
+        for streaming in [false, true] {
+            let kernel = RowKernel::new(isa, streaming);
+            for n in 1..=41 {
+                let stride = n + 8;
+                let input = test_grid(4, stride);
+                for offset in 0..8 {
+                    // Four consecutive rows, each starting `offset` cells into its line of `input`.
+                    let rows: [&[f64]; 4] = std::array::from_fn(|r| &input[r * stride + offset..][..n]);
+                    for boundary in [Boundary::Fixed, Boundary::Periodic] {
+                        let mut want = vec![-1.0; 2 * stride];
+                        let mut got = vec![-1.0; 2 * stride];
+                        let (want0, want1) = want.split_at_mut(stride);
+                        scalar.row(rows[0], rows[1], rows[2], &mut want0[offset..offset + n], 0.2, boundary);
+                        scalar.row(rows[1], rows[2], rows[3], &mut want1[offset..offset + n], 0.2, boundary);
+                        let (got0, got1) = got.split_at_mut(stride);
+                        kernel.rows2(
+                            rows,
+                            [&mut got0[offset..offset + n], &mut got1[offset..offset + n]],
+                            0.2,
+                            boundary,
+                        );
+                        kernel.finish();
+                        // Also checks that nothing outside the two rows was written.
+                        assert!(
+                            same_bits(&got, &want),
+                            "{isa:?} streaming={streaming} n={n} offset={offset} {boundary:?}"
+                        );
+                        assert_eq!(want.iter().filter(|&&v| v != -1.0).count(), 2 * n);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A blocked run with an explicit plan, on the library's pool.
 fn blocked_run(
     isa: Isa,

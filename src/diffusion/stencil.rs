@@ -49,6 +49,41 @@ impl RowKernel {
         if n >= 3 {
             self.interior(up, mid, down, &mut out[1..n - 1], ddt);
         }
+        self.edges(up, mid, down, out, ddt, boundary);
+    }
+
+    /// Two adjacent rows at once: `[up, mid0, mid1, down]` are four consecutive input rows
+    /// (each at least `out0.len()` long), `[out0, out1]` the new `mid0` and `mid1`. The same
+    /// cells as two calls of [`Self::row`]; the interior columns of both rows go through one
+    /// loop that loads their shared centre vectors once (register blocking), except when
+    /// streaming, which stays one row at a time.
+    #[inline]
+    pub(super) fn rows2(self, input: [&[f64]; 4], [out0, out1]: [&mut [f64]; 2], ddt: f64, boundary: Boundary) {
+        let n = out0.len();
+        let [up, mid0, mid1, down] = input.map(|row| &row[..n]);
+        if n < 3 || self.streaming {
+            self.row(up, mid0, mid1, out0, ddt, boundary);
+            return self.row(mid0, mid1, down, out1, ddt, boundary);
+        }
+        let interior = (&mut out0[1..n - 1], &mut out1[1..n - 1]);
+        match self.isa {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `new` checked that the CPU supports AVX2 and FMA.
+            Isa::Avx2 => unsafe { avx2::interior2(up, mid0, mid1, down, interior.0, interior.1, ddt) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `new` checked that the CPU supports the AVX-512 set.
+            Isa::Avx512 => unsafe { avx512::interior2(up, mid0, mid1, down, interior.0, interior.1, ddt) },
+            _ => scalar::interior2(up, mid0, mid1, down, interior.0, interior.1, ddt),
+        }
+        for (up, mid, down, out) in [(up, mid0, mid1, out0), (mid0, mid1, down, out1)] {
+            self.edges(up, mid, down, out, ddt, boundary);
+        }
+    }
+
+    /// The two edge columns of a row (`n >= 1` cells): copied (fixed) or wrapped (periodic).
+    #[inline]
+    fn edges(self, up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], ddt: f64, boundary: Boundary) {
+        let n = out.len();
         match boundary {
             Boundary::Fixed => {
                 out[0] = mid[0];
@@ -103,16 +138,25 @@ pub(super) fn update_rows(
     boundary: Boundary,
 ) {
     let row = |i: usize| &input[i * cols..(i + 1) * cols];
-    for (k, out_row) in out.chunks_exact_mut(cols).enumerate() {
-        let i = first_row + k;
-        match boundary {
-            Boundary::Fixed if i == 0 || i == rows - 1 || cols < 3 => out_row.copy_from_slice(row(i)),
-            Boundary::Fixed => kernel.row(row(i - 1), row(i), row(i + 1), out_row, ddt, boundary),
-            Boundary::Periodic => {
-                let (up, down) = ((i + rows - 1) % rows, (i + 1) % rows);
-                kernel.row(row(up), row(i), row(down), out_row, ddt, boundary)
-            }
+    let edge = |i: usize| boundary == Boundary::Fixed && (i == 0 || i == rows - 1 || cols < 3);
+    let mut rest = out;
+    let mut i = first_row;
+    while !rest.is_empty() {
+        // Two rows at a time where neither is a fixed edge row (register blocking, `rows2`).
+        let pair = rest.len() >= 2 * cols && !edge(i) && !edge(i + 1);
+        let (now, tail) = std::mem::take(&mut rest).split_at_mut(if pair { 2 * cols } else { cols });
+        rest = tail;
+        // Neighbour rows wrap when periodic; a fixed grid's non-edge rows have both neighbours.
+        let (up, down) = ((i + rows - 1) % rows, (i + 1 + usize::from(pair)) % rows);
+        if pair {
+            let (a, b) = now.split_at_mut(cols);
+            kernel.rows2([row(up), row(i), row(i + 1), row(down)], [a, b], ddt, boundary);
+        } else if edge(i) {
+            now.copy_from_slice(row(i));
+        } else {
+            kernel.row(row(up), row(i), row(down), now, ddt, boundary);
         }
+        i += 1 + usize::from(pair);
     }
     kernel.finish();
 }

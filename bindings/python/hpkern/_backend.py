@@ -29,6 +29,10 @@ class Backend(Protocol):
 
     def call(self, function: str, *args: Any) -> Any: ...
 
+    def bind(self, function: str) -> Callable[..., Any]:
+        """``call`` of one function for hot paths: arrays must be writable and non-empty, the
+        result a number."""
+
     def progress_handler(self, report: Callable[[int, int], int]) -> Any:
         """An hpk_progress_fn that calls ``report(done, total)``; keep it alive while it is set."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from . import _abi, _backend
 from ._checks import integer
@@ -20,16 +20,25 @@ def call(function: str, *args: Any, also_ok: tuple[int, ...] = (), watch: Watch 
     backend = backend or _backend.active()
     status: int = backend.call(function, *args)
     if status != _abi.HPK_OK and status not in also_ok:
-        detail = backend.call("hpk_last_error_message")  # right after, on the same thread
-        text = backend.call("hpk_status_message", status)
-        if status == _abi.HPK_ERR_CANCELLED and watch is not None:
-            if watch.interrupted:
-                raise KeyboardInterrupt
-            if watch.error is not None:
-                raise watch.error
-            raise Cancelled(status, detail, text, function, watch.done, watch.total)
-        raise HpkError(status, detail, text, function)
+        raise_status(function, status, watch, backend)
     return status
+
+
+def raise_status(function: str, status: int, watch: Watch | None = None,
+                 backend: _backend.Backend | None = None) -> NoReturn:
+    """The exception for ``status`` (not HPK_OK), which ``function`` has just returned on this
+    thread (the library's last error message is read from it, through ``backend``, default the
+    active one)."""
+    backend = backend or _backend.active()
+    detail = backend.call("hpk_last_error_message")  # right after, on the same thread
+    text = backend.call("hpk_status_message", status)
+    if status == _abi.HPK_ERR_CANCELLED and watch is not None:
+        if watch.interrupted:
+            raise KeyboardInterrupt
+        if watch.error is not None:
+            raise watch.error
+        raise Cancelled(status, detail, text, function, watch.done, watch.total)
+    raise HpkError(status, detail, text, function)
 
 
 def half_open(start: int, stop: int | None) -> tuple[int, int]:

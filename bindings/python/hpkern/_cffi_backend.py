@@ -49,6 +49,18 @@ class CffiBackend:
                               for arg, argtype in zip(args, ctype.args, strict=True)])
         return ffi.string(result).decode() if ctype.result.kind == "pointer" else result
 
+    def bind(self, function: str) -> Callable[..., Any]:
+        """``function`` as a callable taking what ``call`` takes (arrays writable, the result a
+        number), with the name lookup and each argument's kind resolved once."""
+        c_function = getattr(self.lib, function)
+        pointers = [argtype if argtype.kind == "pointer" else None for argtype in ffi.typeof(c_function).args]
+        from_buffer = ffi.from_buffer
+
+        def bound(*args: Any) -> Any:
+            return c_function(*[from_buffer(pointer, arg) if pointer is not None else arg
+                                for arg, pointer in zip(args, pointers)])
+        return bound
+
     def progress_handler(self, report: Callable[[int, int], int]) -> Any:
         # error=1: should anything escape report (it catches everything), cancel the call.
         return ffi.callback("hpk_progress_fn", lambda user_data, done, total: report(done, total),

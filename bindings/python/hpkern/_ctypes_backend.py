@@ -120,6 +120,23 @@ class CtypesBackend:
                               for arg, argtype in zip(args, c_function.argtypes, strict=True)])
         return result.decode() if isinstance(result, bytes) else result
 
+    def bind(self, function: str) -> Callable[..., Any]:
+        """``function`` as a callable taking what ``call`` takes, for hot paths: the name lookup
+        and each argument's kind are resolved once. Every array must be writable and non-empty
+        (the pointer is laid over its first element, see ``_pointer_to``; ctypes raises
+        otherwise) and the function must return a number."""
+        c_function = getattr(self.lib, function)
+        pointers = [(i, argtype._type_) for i, argtype in enumerate(c_function.argtypes)
+                    if isinstance(argtype, type) and issubclass(argtype, ctypes._Pointer)]
+        byref = ctypes.byref
+
+        def bound(*args: Any) -> Any:
+            converted = list(args)
+            for i, pointee in pointers:
+                converted[i] = byref(pointee.from_buffer(converted[i]))
+            return c_function(*converted)
+        return bound
+
     def progress_handler(self, report: Callable[[int, int], int]) -> Any:
         return _PROGRESS_FN(lambda user_data, done, total: report(done, total))
 

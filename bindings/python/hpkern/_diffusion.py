@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Any, Callable, Literal, Union
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _abi
-from ._calls import call
-from ._checks import as_c, boundary as _boundary, grid_array, grid_like, input_array, integer, real
+from . import _abi, _backend
+from ._backend import Backend
+from ._calls import call, raise_status
+from ._checks import _BOUNDARIES, as_c, boundary as _boundary, grid_array, grid_like, input_array, integer, real
 from ._progress import Progress, watched
 
 #: A diffusion boundary: "fixed" or "periodic", or the BOUNDARY_* ints.
@@ -17,6 +18,35 @@ Boundary = Union[Literal["fixed", "periodic"], int]
 #: hpk_boundary values: edges copied unchanged / neighbours wrap around.
 BOUNDARY_FIXED: int = _abi.HPK_BOUNDARY_FIXED
 BOUNDARY_PERIODIC: int = _abi.HPK_BOUNDARY_PERIODIC
+
+
+#: Grids from this many cells get a SIGINT handler during a call (Ctrl-C stays prompt).
+LONG_CELLS = 2**21
+_F64 = np.dtype(np.float64)
+_EDGES = _BOUNDARIES
+#: function name -> (backend, the function bound to it), see _bound.
+_BOUND: dict[str, tuple[Backend, Callable[..., Any]]] = {}
+
+
+def _bound(function: str) -> Callable[..., Any]:
+    """``function`` bound to the active backend (``Backend.bind``), cached while it stays active."""
+    backend = _backend.active()
+    cached = _BOUND.get(function)
+    if cached is None or cached[0] is not backend:
+        cached = _BOUND[function] = (backend, backend.bind(function))
+    return cached[1]
+
+
+def _fast_pair(grid: np.ndarray, out: np.ndarray) -> bool:
+    """Whether ``grid`` and ``out`` pass every check of evolve's and may go to ``Backend.bind``'s
+    callable: float64, 2-D, one shape, C-contiguous, writable (also ``grid``: a read-only one
+    takes the general path), non-empty, and short (no SIGINT handler needed, see ``watched``).
+    Overlap is the library's to check."""
+    if grid.dtype is not _F64 or out.dtype is not _F64 or grid.ndim != 2 or grid.shape != out.shape:
+        return False
+    grid_flags, out_flags = grid.flags, out.flags
+    return (grid_flags.c_contiguous and out_flags.c_contiguous and grid_flags.writeable and out_flags.writeable
+            and 0 < grid.size < LONG_CELLS)
 
 
 def evolve(grid: ArrayLike, out: NDArray[np.float64] | None = None, *, d: float = 1.0,
@@ -43,13 +73,19 @@ def evolve(grid: ArrayLike, out: NDArray[np.float64] | None = None, *, d: float 
     (HPK_ERR_INVALID_ARGUMENT), out overlapping grid (HPK_ERR_OVERLAP); Cancelled (or
     KeyboardInterrupt) when stopped, out then partly written.
     """
+    if progress is None and type(grid) is np.ndarray and type(out) is np.ndarray and type(boundary) is str \
+            and type(d) is float and type(dt) is float and boundary in _EDGES and _fast_pair(grid, out):
+        status = _bound("hpk_diffusion_evolve")(grid, out, *grid.shape, d, dt, _EDGES[boundary])
+        if status != _abi.HPK_OK:
+            raise_status("hpk_diffusion_evolve", status)
+        return out
     if not isinstance(grid, np.ndarray):
         grid = input_array("grid", grid, np.float64)
     source = grid_array("grid", grid, writable=False)
     target = grid_like("out", out, source)
     c_in, c_out = as_c(source), as_c(target)
     coefficients, edges = (real("d", d), real("dt", dt)), _boundary(boundary)
-    with watched("evolve", progress, long=c_in.size >= 2**21) as watch:
+    with watched("evolve", progress, long=c_in.size >= LONG_CELLS) as watch:
         call("hpk_diffusion_evolve", c_in, c_out, *c_in.shape, *coefficients, edges, watch=watch)
     return target
 

@@ -1,4 +1,5 @@
-//! AVX2 interior loop: 4 cells per vector, scalar heads and tails.
+//! AVX2 interior loops: 4 cells per vector, scalar heads and tails; one row, or two adjacent
+//! rows per pass (register blocking: the rows' shared centre vectors are loaded once).
 
 use super::cell;
 use std::arch::x86_64::*;
@@ -15,6 +16,25 @@ macro_rules! cells {
         let sum = _mm256_add_pd(sum, _mm256_loadu_pd($m.add(j).sub(1)));
         let lap = _mm256_sub_pd(sum, _mm256_mul_pd(_mm256_set1_pd(4.0), centre));
         _mm256_add_pd(centre, _mm256_mul_pd($ddt, lap))
+    }};
+}
+
+/// Four cells `j..j+4` of two adjacent rows `m0` (above) and `m1` (below), each as [`cells!`]
+/// computes it (`m1` is the row below `m0` and `m0` the row above `m1`), sharing the centre loads.
+macro_rules! cells2 {
+    ($u:expr, $m0:expr, $m1:expr, $d:expr, $j:expr, $ddt:expr) => {{
+        let j = $j;
+        let four = _mm256_set1_pd(4.0);
+        let (c0, c1) = (_mm256_loadu_pd($m0.add(j)), _mm256_loadu_pd($m1.add(j)));
+        let sum0 = _mm256_add_pd(c1, _mm256_loadu_pd($u.add(j)));
+        let sum1 = _mm256_add_pd(_mm256_loadu_pd($d.add(j)), c0);
+        let sum0 = _mm256_add_pd(sum0, _mm256_loadu_pd($m0.add(j + 1)));
+        let sum1 = _mm256_add_pd(sum1, _mm256_loadu_pd($m1.add(j + 1)));
+        let sum0 = _mm256_add_pd(sum0, _mm256_loadu_pd($m0.add(j).sub(1)));
+        let sum1 = _mm256_add_pd(sum1, _mm256_loadu_pd($m1.add(j).sub(1)));
+        let lap0 = _mm256_sub_pd(sum0, _mm256_mul_pd(four, c0));
+        let lap1 = _mm256_sub_pd(sum1, _mm256_mul_pd(four, c1));
+        (_mm256_add_pd(c0, _mm256_mul_pd($ddt, lap0)), _mm256_add_pd(c1, _mm256_mul_pd($ddt, lap1)))
     }};
 }
 
@@ -61,4 +81,51 @@ pub(super) unsafe fn interior(up: &[f64], mid: &[f64], down: &[f64], out: &mut [
         }
     }
     scalar(out, j, end);
+}
+
+/// Cells `1..n-1` of two adjacent rows, `mid0` (above) and `mid1` (below), into `out0` and
+/// `out1` (each `n-2`): `up` is the row above `mid0`, `down` the row below `mid1`. Each cell is
+/// what [`interior`] computes (the same macro, the same operands); per vector pair the centre
+/// vectors of `mid0` and `mid1` are loaded once for both rows, 8 loads for 8 cells instead of 10.
+/// No streaming stores (the caller uses [`interior`] for those).
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn interior2(
+    up: &[f64],
+    mid0: &[f64],
+    mid1: &[f64],
+    down: &[f64],
+    out0: &mut [f64],
+    out1: &mut [f64],
+    ddt: f64,
+) {
+    let n = mid0.len();
+    assert!(n >= 3 && up.len() == n && mid1.len() == n && down.len() == n);
+    assert!(out0.len() == n - 2 && out1.len() == n - 2);
+    let scalar = |out0: &mut [f64], out1: &mut [f64], from: usize, to: usize| {
+        for k in from..to {
+            out0[k] = cell(mid0[k + 1], up[k + 1], mid1[k + 1], mid0[k], mid0[k + 2], ddt);
+            out1[k] = cell(mid1[k + 1], mid0[k + 1], down[k + 1], mid1[k], mid1[k + 2], ddt);
+        }
+    };
+    let vddt = _mm256_set1_pd(ddt);
+    let end = n - 2;
+    // Peel as `interior` does, to a 32-byte boundary of the upper centre row.
+    let mut j = ((4 - (mid0[1..].as_ptr() as usize % 32) / 8) % 4).min(end);
+    scalar(out0, out1, 0, j);
+    let (u, m0, m1, d) = (up[1..].as_ptr(), mid0[1..].as_ptr(), mid1[1..].as_ptr(), down[1..].as_ptr());
+    let (o0, o1) = (out0.as_mut_ptr(), out1.as_mut_ptr());
+    // SAFETY: as in `interior`, for both rows: vector `j` reads inputs `j..j+6` of rows of `n`
+    // and writes outputs `j..j+4` of rows of `n-2`, with `j+4 <= end = n-2`.
+    unsafe {
+        while j + 4 <= end {
+            let (a, b) = cells2!(u, m0, m1, d, j, vddt);
+            _mm256_storeu_pd(o0.add(j), a);
+            _mm256_storeu_pd(o1.add(j), b);
+            j += 4;
+        }
+    }
+    scalar(out0, out1, j, end);
 }

@@ -12,3 +12,18 @@ pub(super) fn interior(up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], d
         *o = cell(centre[k], up[k], down[k], left[k], right[k], ddt);
     }
 }
+
+/// Two adjacent rows `mid0` (above) and `mid1` (below) into `out0` and `out1`: `up` is the row
+/// above `mid0`, `down` the row below `mid1`. The same cells as two calls of [`interior`].
+pub(super) fn interior2(
+    up: &[f64],
+    mid0: &[f64],
+    mid1: &[f64],
+    down: &[f64],
+    out0: &mut [f64],
+    out1: &mut [f64],
+    ddt: f64,
+) {
+    interior(up, mid0, mid1, out0, ddt);
+    interior(mid0, mid1, down, out1, ddt);
+}
