@@ -15,15 +15,12 @@
 //! Every parallel kernel runs in the library's pool (`crate::pool`), and small inputs run on the
 //! calling thread without waking it.
 
-mod divisibility;
-mod miller_rabin;
+mod arith;
 mod pi;
-mod presieve;
+mod primality;
 mod range;
-mod search;
 mod sieve;
 mod trial;
-mod wheel;
 
 #[cfg(test)]
 mod tests;
@@ -80,7 +77,7 @@ pub fn check_prime_with_progress(n: u64, progress: Option<&mut Progress<'_>>) ->
 /// n < 1122004669633, and Baillie-PSW above (a base-2 strong probable-prime test and an extra
 /// strong Lucas test run interleaved; no composite below 2^64 passes both).
 pub fn is_prime(n: u64) -> bool {
-    miller_rabin::is_prime(n)
+    primality::is_prime(n)
 }
 
 /// `out[i] = is_prime(numbers[i])`, in parallel for large inputs.
@@ -88,7 +85,7 @@ pub fn is_prime(n: u64) -> bool {
 /// Errors: [`Error::InvalidSize`] if the lengths differ (nothing is written);
 /// [`Error::OutOfMemory`] if the worker threads cannot start.
 pub fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Error> {
-    miller_rabin::is_prime_batch(numbers, out, None)
+    primality::is_prime_batch(numbers, out, None)
 }
 
 /// [`is_prime_batch`], reporting to `progress` from 2048 numbers on: `done` and `total` count
@@ -99,7 +96,7 @@ pub fn is_prime_batch_with_progress(
     out: &mut [bool],
     progress: Option<&mut Progress<'_>>,
 ) -> Result<(), Error> {
-    miller_rabin::is_prime_batch(numbers, out, progress)
+    primality::is_prime_batch(numbers, out, progress)
 }
 
 /// The number of primes p with lo <= p < hi, by a segmented sieve on the mod-30 wheel (one byte

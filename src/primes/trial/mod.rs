@@ -1,7 +1,10 @@
 //! Trial division: the book's `check_prime`, generalised to "the smallest divisor of n in
 //! [from, to)" (the book's `check_prime_in_range`, which its process pools split into chunks).
 
-use super::search::{first_divisor, Direction};
+mod divisibility;
+mod search;
+
+use search::{first_divisor, Direction};
 use crate::isa::{self, Isa};
 use crate::progress::{self, Progress};
 use crate::Error;

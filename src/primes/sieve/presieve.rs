@@ -3,7 +3,7 @@
 //! byte, more than all larger primes together) each block starts as a copy of one periodic
 //! pattern ANDed with a few others (a handful of vector passes per byte).
 
-use super::wheel::RESIDUES;
+use super::wheel30::RESIDUES;
 use std::sync::OnceLock;
 
 /// The largest pre-sieved prime; base primes start above it.

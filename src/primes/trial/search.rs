@@ -8,7 +8,7 @@
 //! whatever the thread count or timing.
 
 use super::divisibility::Divisibility;
-use super::trial::{Wheel, WHEEL_MODULUS};
+use super::{Wheel, WHEEL_MODULUS};
 use crate::isa::Isa;
 use crate::progress::Meter;
 use crate::{pool, Error};

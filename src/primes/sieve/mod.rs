@@ -11,10 +11,12 @@
 //! When B is below sqrt(hi), a survivor above B^2 may be a product of primes > B: those are
 //! confirmed with deterministic Miller-Rabin, so the result is exact with bounded memory.
 
-use super::miller_rabin::is_prime;
-use super::presieve;
-use super::trial::isqrt;
-use super::wheel::{class_of, cross, first_multiple, RESIDUES};
+mod presieve;
+mod wheel30;
+
+use crate::primes::primality::is_prime;
+use crate::primes::trial::isqrt;
+use wheel30::{class_of, cross, first_multiple, RESIDUES};
 use crate::error::try_vec;
 use crate::isa::{self, Isa};
 use crate::progress::Meter;
@@ -375,5 +377,4 @@ pub(super) fn for_each_survivor(start: u64, bytes: &[u8], mut f: impl FnMut(u64)
 }
 
 #[cfg(test)]
-#[path = "sieve_tests.rs"]
 mod tests;

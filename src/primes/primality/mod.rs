@@ -11,11 +11,10 @@
 //!   parameter be found (never seen) and as the tests' oracle.
 
 mod bpsw;
-mod montgomery;
 
+use crate::primes::arith::montgomery::Montgomery;
 use crate::progress::{self, Progress};
 use crate::{pool, Error};
-use montgomery::Montgomery;
 
 /// Odd primes below 64 for the trial-division pre-filter (division by a constant compiles to a
 /// multiplication, so these are cheap and reject ~85% of random odd numbers).

@@ -34,7 +34,7 @@ mod avx2;
 mod avx512;
 mod scalar;
 
-use super::trial::{Wheel, WHEEL_MODULUS};
+use super::{Wheel, WHEEL_MODULUS};
 use crate::isa::Isa;
 
 /// Candidates d >= this use `%`: d < 2^51 keeps n - q d below 2^53 in magnitude.

@@ -3,7 +3,7 @@
 //! Miller-Rabin and an independent u128 Miller-Rabin.
 
 use super::bpsw::{self, jacobi, lucas_parameter, probable_prime_tests, LucasParameter};
-use super::montgomery::Montgomery;
+use crate::primes::arith::montgomery::Montgomery;
 use super::tests::{naive_sieve, reference_is_prime};
 use super::{sinclair_bases, SMALL_ODD_PRIMES};
 

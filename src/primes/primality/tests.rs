@@ -1,8 +1,8 @@
 //! Miller-Rabin against sieves, trial division, an independent u128 implementation and
 //! adversarial composites.
 
-use super::montgomery::{self, wide_remainder};
 use super::*;
+use crate::primes::arith::montgomery::{self, wide_remainder};
 use proptest::prelude::*;
 
 pub(super) fn naive_sieve(limit: usize) -> Vec<bool> {

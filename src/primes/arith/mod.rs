@@ -1,0 +1,3 @@
+//! Integer arithmetic shared by the primes modules.
+
+pub(super) mod montgomery;
