@@ -5,10 +5,11 @@
 //! Ranges are half-open like Python's `range`: [from, to) and [lo, hi). An empty range
 //! (from >= to, lo >= hi) is valid and gives 0 or nothing.
 //!
-//! - `trial`: trial division, [`smallest_factor_in_range`] and [`check_prime`];
-//! - `search`: the parallel early-exit scan behind them;
-//! - `miller_rabin`: [`is_prime`] and [`is_prime_batch`] (Miller-Rabin and Baillie-PSW);
-//! - `sieve`: the segmented sieve on the mod-30 wheel (`wheel`), with `presieve` for the primes
+//! - `arith`: the integer square root and Montgomery arithmetic, shared by the others;
+//! - `trial`: trial division, [`smallest_factor_in_range`] and [`check_prime`] (the parallel
+//!   early-exit `search`, the mod-210 `wheel210`, the vector `divisibility` tests);
+//! - `primality`: [`is_prime`] and [`is_prime_batch`] (Miller-Rabin and Baillie-PSW);
+//! - `sieve`: the segmented sieve on the mod-30 wheel (`wheel30`), with `presieve` for the primes
 //!   up to 107;
 //!   `range`: [`count_primes`] and [`primes_in_range`] on top of it.
 //!

@@ -1,5 +1,5 @@
 //! The segmented sieve of Eratosthenes on the mod-30 wheel: one byte per 30 numbers (see
-//! `wheel`), segments sized for L2 and sieved in L1-sized blocks.
+//! `wheel30`), segments sized for L2 and sieved in L1-sized blocks.
 //!
 //! A [`Sieve`] holds the base primes 107 < p <= B (smaller ones are pre-sieved) and sieves a
 //! *chunk* (a run of byte indices) segment by segment, keeping each base prime's next multiple
@@ -14,13 +14,13 @@
 mod presieve;
 mod wheel30;
 
-use crate::primes::primality::is_prime;
-use crate::primes::trial::isqrt;
-use wheel30::{class_of, cross, first_multiple, RESIDUES};
 use crate::error::try_vec;
 use crate::isa::{self, Isa};
+use crate::primes::arith::isqrt;
+use crate::primes::primality::is_prime;
 use crate::progress::Meter;
 use crate::Error;
+use wheel30::{class_of, cross, first_multiple, RESIDUES};
 
 /// Bytes per segment (30 numbers each): a part of L2, so the larger primes' scattered
 /// crossings stay in cache and each larger prime is visited once per 31 million numbers.

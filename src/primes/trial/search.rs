@@ -8,7 +8,7 @@
 //! whatever the thread count or timing.
 
 use super::divisibility::Divisibility;
-use super::{Wheel, WHEEL_MODULUS};
+use super::wheel210::{Wheel210, WHEEL_MODULUS};
 use crate::isa::Isa;
 use crate::progress::Meter;
 use crate::{pool, Error};
@@ -156,7 +156,7 @@ pub(super) fn first_divisor(
     lo: u64,
     hi: u64,
     direction: Direction,
-    wheel: Wheel,
+    wheel: Wheel210,
     isa: Isa,
     meter: &Meter,
 ) -> Result<Option<u64>, Error> {
@@ -206,7 +206,7 @@ mod tests {
     }
 
     fn search(n: u64, lo: u64, hi: u64, direction: Direction, isa: Isa) -> Option<u64> {
-        first_divisor(n, lo, hi, direction, Wheel::for_n(n), isa, Meter::off()).unwrap()
+        first_divisor(n, lo, hi, direction, Wheel210::for_n(n), isa, Meter::off()).unwrap()
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The AVX2 + FMA kernel: 4 candidates per vector, x = 1/d by `vdivpd` (correctly rounded).
 //! The exactness argument is in `mod.rs`.
 
-use super::{Lanes, ROUNDING_SHIFT, WHEEL_MODULUS};
+use super::{WheelLanes, ROUNDING_SHIFT, WHEEL_MODULUS};
 use core::arch::x86_64::*;
 
 /// The first block b in [b0, b1) (values [210 b, 210 b + 210)) holding a candidate flagged as
@@ -10,7 +10,7 @@ use core::arch::x86_64::*;
 /// # Safety
 /// The CPU must support AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn first_flagged_block(lanes: &Lanes, b0: u64, b1: u64) -> Option<u64> {
+pub(super) unsafe fn first_flagged_block(lanes: &WheelLanes, b0: u64, b1: u64) -> Option<u64> {
     let vectors = lanes.len.div_ceil(4);
     let nh = _mm256_set1_pd(lanes.nh);
     let neg_nl = _mm256_set1_pd(lanes.neg_nl);

@@ -1,7 +1,7 @@
 //! The AVX-512 kernel: 8 candidates per vector, x = 1/d by `vrcp14pd` and two Newton steps
 //! (no division). The exactness argument is in `mod.rs`.
 
-use super::{Lanes, ROUNDING_SHIFT, WHEEL_MODULUS};
+use super::{WheelLanes, ROUNDING_SHIFT, WHEEL_MODULUS};
 use core::arch::x86_64::*;
 
 /// The first block b in [b0, b1) (values [210 b, 210 b + 210)) holding a candidate flagged as
@@ -10,7 +10,7 @@ use core::arch::x86_64::*;
 /// # Safety
 /// The CPU must support AVX-512 F (and the FMA it implies).
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
-pub(super) unsafe fn first_flagged_block(lanes: &Lanes, b0: u64, b1: u64) -> Option<u64> {
+pub(super) unsafe fn first_flagged_block(lanes: &WheelLanes, b0: u64, b1: u64) -> Option<u64> {
     // The 48 residues coprime to 210 (n coprime to 210, as every prime > 7 is) fill exactly six
     // vectors: a fixed count lets the compiler unroll the block.
     match lanes.len.div_ceil(8) {
@@ -23,7 +23,7 @@ pub(super) unsafe fn first_flagged_block(lanes: &Lanes, b0: u64, b1: u64) -> Opt
 
 /// Eight candidates d = base + residues[8 j ..]: the lanes where d divides n (see `mod.rs`).
 #[inline(always)]
-unsafe fn divides(lanes: &Lanes, base: __m512d, j: usize, nh: __m512d, neg_nl: __m512d) -> __mmask8 {
+unsafe fn divides(lanes: &WheelLanes, base: __m512d, j: usize, nh: __m512d, neg_nl: __m512d) -> __mmask8 {
     let one = _mm512_set1_pd(1.0);
     let shift = _mm512_set1_pd(ROUNDING_SHIFT);
     // SAFETY: the caller keeps j < PADDED / 8, so the 8 loads stay inside `residues`.
@@ -38,13 +38,13 @@ unsafe fn divides(lanes: &Lanes, base: __m512d, j: usize, nh: __m512d, neg_nl: _
 }
 
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
-unsafe fn blocks<const VECTORS: usize>(lanes: &Lanes, b0: u64, b1: u64) -> Option<u64> {
+unsafe fn blocks<const VECTORS: usize>(lanes: &WheelLanes, b0: u64, b1: u64) -> Option<u64> {
     // SAFETY: VECTORS <= PADDED / 8 (the caller), the rest is `first_flagged_block`'s contract.
     unsafe { blocks_dyn(lanes, b0, b1, VECTORS) }
 }
 
 #[inline(always)]
-unsafe fn blocks_dyn(lanes: &Lanes, b0: u64, b1: u64, vectors: usize) -> Option<u64> {
+unsafe fn blocks_dyn(lanes: &WheelLanes, b0: u64, b1: u64, vectors: usize) -> Option<u64> {
     let nh = _mm512_set1_pd(lanes.nh);
     let neg_nl = _mm512_set1_pd(lanes.neg_nl);
     let step = _mm512_set1_pd(WHEEL_MODULUS as f64);

@@ -34,7 +34,7 @@ mod avx2;
 mod avx512;
 mod scalar;
 
-use super::{Wheel, WHEEL_MODULUS};
+use super::wheel210::{Wheel210, WHEEL_MODULUS};
 use crate::isa::Isa;
 
 /// Candidates d >= this use `%`: d < 2^51 keeps n - q d below 2^53 in magnitude.
@@ -44,7 +44,7 @@ const PADDED: usize = 216;
 
 /// What a kernel needs about n and the wheel; built once per search.
 #[repr(C, align(64))]
-pub(super) struct Lanes {
+pub(super) struct WheelLanes {
     /// The wheel's residues as f64, padded to a multiple of 8 with copies of the last one (a
     /// repeated candidate is harmless: every hit is confirmed).
     residues: [f64; PADDED],
@@ -61,8 +61,8 @@ pub(super) struct Lanes {
 
 /// The divisibility test for one n and wheel on one instruction-set path.
 pub(super) struct Divisibility {
-    lanes: Lanes,
-    wheel: Wheel,
+    lanes: WheelLanes,
+    wheel: Wheel210,
     isa: Isa,
     /// Blocks [b M, b M + M) with block_lo <= b < block_hi satisfy the float test's conditions.
     block_lo: u64,
@@ -71,7 +71,7 @@ pub(super) struct Divisibility {
 
 impl Divisibility {
     /// Panics if `isa` is not supported by this CPU (the kernels would fault).
-    pub(super) fn new(n: u64, wheel: Wheel, isa: Isa) -> Divisibility {
+    pub(super) fn new(n: u64, wheel: Wheel210, isa: Isa) -> Divisibility {
         assert!(isa.is_supported(), "{isa:?} is not supported on this CPU");
         let nh = n as f64;
         // nh <= 2^64 converts exactly to u128; the difference is at most half an ulp, 2^10.
@@ -88,7 +88,7 @@ impl Divisibility {
         // n / d < 2^50 <=> d > n / 2^50 <=> d >= (n >> 50) + 1.
         let float_lo = (n >> 50) + 1;
         Divisibility {
-            lanes: Lanes {
+            lanes: WheelLanes {
                 residues: padded,
                 residues_u64: padded_u64,
                 len: residues.len(),
