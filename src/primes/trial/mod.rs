@@ -7,7 +7,7 @@ mod wheel210;
 
 // `pi` takes isqrt through here.
 pub(super) use super::arith::isqrt;
-use crate::isa::{self, Isa};
+use crate::isa::Supported;
 use crate::progress::{self, Progress};
 use crate::Error;
 use search::{first_divisor, Direction};
@@ -23,12 +23,12 @@ pub(super) fn smallest_factor_in_range(
     to: u64,
     progress: Option<&mut Progress<'_>>,
 ) -> Result<u64, Error> {
-    smallest_factor_with(n, from, to, isa::active(), progress)
+    smallest_factor_with(n, from, to, Supported::active(), progress)
 }
 
 /// [`smallest_factor_in_range`] with the divisibility kernel of `isa` (which must be supported).
 #[cfg(test)]
-pub(super) fn smallest_factor_in_range_on(n: u64, from: u64, to: u64, isa: Isa) -> Result<u64, Error> {
+pub(super) fn smallest_factor_in_range_on(n: u64, from: u64, to: u64, isa: Supported) -> Result<u64, Error> {
     smallest_factor_with(n, from, to, isa, None)
 }
 
@@ -39,7 +39,7 @@ fn smallest_factor_with(
     n: u64,
     from: u64,
     to: u64,
-    isa: Isa,
+    isa: Supported,
     progress: Option<&mut Progress<'_>>,
 ) -> Result<u64, Error> {
     let start = from.max(2);
@@ -98,16 +98,16 @@ fn smallest_factor_with(
 
 /// See [`super::check_prime_with_progress`].
 pub(super) fn check_prime(n: u64, progress: Option<&mut Progress<'_>>) -> Result<bool, Error> {
-    check_prime_with(n, isa::active(), progress)
+    check_prime_with(n, Supported::active(), progress)
 }
 
 /// [`check_prime`] with the divisibility kernel of `isa` (which must be supported).
 #[cfg(test)]
-pub(super) fn check_prime_on(n: u64, isa: Isa) -> Result<bool, Error> {
+pub(super) fn check_prime_on(n: u64, isa: Supported) -> Result<bool, Error> {
     check_prime_with(n, isa, None)
 }
 
-fn check_prime_with(n: u64, isa: Isa, progress: Option<&mut Progress<'_>>) -> Result<bool, Error> {
+fn check_prime_with(n: u64, isa: Supported, progress: Option<&mut Progress<'_>>) -> Result<bool, Error> {
     if n < 4 {
         return Ok(n >= 2);
     }

@@ -19,7 +19,7 @@ fn naive_divisors(n: u64, x0: u64, x1: u64) -> Vec<u64> {
 /// first, last, and the per-block flags of every ISA agree with `%` on [x0, x1).
 fn check_range(n: u64, x0: u64, x1: u64) {
     let divisors = naive_divisors(n, x0, x1);
-    for isa in Isa::supported() {
+    for isa in Supported::all() {
         let test = Divisibility::new(n, Wheel210::for_n(n), isa);
         assert_eq!(test.first(x0, x1), divisors.first().copied(), "first: n = {n}, [{x0}, {x1}) {isa:?}");
         assert_eq!(test.last(x0, x1), divisors.last().copied(), "last: n = {n}, [{x0}, {x1}) {isa:?}");
@@ -90,7 +90,7 @@ fn multiples_of_every_candidate_in_a_range() {
             if n == 0 {
                 continue;
             }
-            for isa in Isa::supported() {
+            for isa in Supported::all() {
                 let test = Divisibility::new(n, Wheel210::for_n(n), isa);
                 let b = d / WHEEL_MODULUS;
                 if b >= test.block_lo && Wheel210::for_n(n).residues().contains(&((d % WHEEL_MODULUS) as u8)) {
