@@ -12,7 +12,8 @@
 //! confirmed with deterministic Miller-Rabin, so the result is exact with bounded memory.
 
 mod presieve;
-mod wheel30;
+// Public to `primes`: its byte layout (RESIDUES) is how the sieve's output reads.
+pub(super) mod wheel30;
 
 use crate::error::try_vec;
 use crate::isa::{Compiled, Supported};
