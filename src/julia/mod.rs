@@ -6,7 +6,7 @@
 
 mod escape;
 
-use crate::isa::{self, Isa};
+use crate::isa::{Isa, Supported};
 use crate::progress::{self, Meter, Progress};
 use crate::{pool, Error};
 use num_complex::Complex64;
@@ -154,7 +154,7 @@ pub fn calculate_z_with_progress(
     check_z_inputs(zs, cs, maxiter, output)?;
     let long = !is_work_below(zs.len(), maxiter, REPORT_MIN_WORK);
     progress::track(progress, long, zs.len() as u64, |meter| {
-        calculate_z_checked(isa::active(), zs, cs, maxiter, output, meter)
+        calculate_z_checked(Supported::active(), zs, cs, maxiter, output, meter)
     })
 }
 
@@ -168,7 +168,7 @@ pub fn calculate_z_on(
     output: &mut [i32],
 ) -> Result<(), Error> {
     check_z_inputs(zs, cs, maxiter, output)?;
-    calculate_z_checked(isa, zs, cs, maxiter, output, Meter::off())
+    calculate_z_checked(Supported::resolve(isa), zs, cs, maxiter, output, Meter::off())
 }
 
 fn check_z_inputs(zs: &[Complex64], cs: &[Complex64], maxiter: i32, output: &[i32]) -> Result<(), Error> {
@@ -190,14 +190,13 @@ fn check_z_inputs(zs: &[Complex64], cs: &[Complex64], maxiter: i32, output: &[i3
 
 /// [`calculate_z_on`] after [`check_z_inputs`], with `meter`.
 fn calculate_z_checked(
-    isa: Isa,
+    isa: Supported,
     zs: &[Complex64],
     cs: &[Complex64],
     maxiter: i32,
     output: &mut [i32],
     meter: &Meter,
 ) -> Result<(), Error> {
-    let isa = Isa::resolve(Some(isa));
     let serial = |zs: &[Complex64], cs: &[Complex64], out: &mut [i32]| {
         escape::escape_counts(isa, out, maxiter, zs.iter().copied().zip(cs.iter().copied()));
     };
@@ -257,7 +256,7 @@ pub fn calculate_tile_with_progress(
     let points = check_tile(grid, tile, output)?;
     let long = !is_work_below(points, grid.maxiter, REPORT_MIN_WORK);
     progress::track(progress, long, points as u64, |meter| {
-        calculate_tile_checked(isa::active(), grid, tile, output, meter)
+        calculate_tile_checked(Supported::active(), grid, tile, output, meter)
     })
 }
 
@@ -270,7 +269,7 @@ pub fn calculate_grid_on(isa: Isa, grid: &Grid, output: &mut [i32]) -> Result<()
 /// [`calculate_tile_with_progress`] on the instruction-set path `isa` (or the best below it).
 pub fn calculate_tile_on(isa: Isa, grid: &Grid, tile: Tile, output: &mut [i32]) -> Result<(), Error> {
     check_tile(grid, tile, output)?;
-    calculate_tile_checked(isa, grid, tile, output, Meter::off())
+    calculate_tile_checked(Supported::resolve(isa), grid, tile, output, Meter::off())
 }
 
 /// Checks `grid`, `tile` (non-empty, inside the grid) and the length of `output`; returns the
@@ -314,8 +313,13 @@ fn check_grid(grid: &Grid) -> Result<usize, Error> {
 }
 
 /// [`calculate_tile_on`] after [`check_tile`], with `meter`.
-fn calculate_tile_checked(isa: Isa, grid: &Grid, tile: Tile, output: &mut [i32], meter: &Meter) -> Result<(), Error> {
-    let isa = Isa::resolve(Some(isa));
+fn calculate_tile_checked(
+    isa: Supported,
+    grid: &Grid,
+    tile: Tile,
+    output: &mut [i32],
+    meter: &Meter,
+) -> Result<(), Error> {
     let points = output.len();
     // The same points as Grid::z (global row and column indices), with the divisions hoisted
     // out of the pixel loop. A work item is a run of whole rows of the tile.
@@ -354,7 +358,7 @@ fn calculate_tile_checked(isa: Isa, grid: &Grid, tile: Tile, output: &mut [i32],
 /// The grid with an active meter when one row is more than a work item: each row (a task) in
 /// bands of columns, with a look at the cancel flag and a report after each band.
 fn grid_in_bands(
-    isa: Isa,
+    isa: Supported,
     geometry: &escape::RowGeometry,
     row0: usize,
     output: &mut [i32],

@@ -5,10 +5,11 @@
 //! Ranges are half-open like Python's `range`: [from, to) and [lo, hi). An empty range
 //! (from >= to, lo >= hi) is valid and gives 0 or nothing.
 //!
-//! - `trial`: trial division, [`smallest_factor_in_range`] and [`check_prime`];
-//! - `search`: the parallel early-exit scan behind them;
-//! - `miller_rabin`: [`is_prime`] and [`is_prime_batch`] (Miller-Rabin and Baillie-PSW);
-//! - `sieve`: the segmented sieve on the mod-30 wheel (`wheel`), with `presieve` for the primes
+//! - `arith`: the integer square root and Montgomery arithmetic, shared by the others;
+//! - `trial`: trial division, [`smallest_factor_in_range`] and [`check_prime`] (the parallel
+//!   early-exit `search`, the mod-210 `wheel210`, the vector `divisibility` tests);
+//! - `primality`: [`is_prime`] and [`is_prime_batch`] (Miller-Rabin and Baillie-PSW);
+//! - `sieve`: the segmented sieve on the mod-30 wheel (`wheel30`), with `presieve` for the primes
 //!   up to 107;
 //!   `range`: [`count_primes`] and [`primes_in_range`] on top of it;
 //!   `stream`: [`PrimeStream`], the primes of a range in order, a buffer at a time.
@@ -16,16 +17,13 @@
 //! Every parallel kernel runs in the library's pool (`crate::pool`), and small inputs run on the
 //! calling thread without waking it.
 
-mod divisibility;
-mod miller_rabin;
+mod arith;
 mod pi;
-mod presieve;
+mod primality;
 mod range;
-mod search;
 mod sieve;
 mod stream;
 mod trial;
-mod wheel;
 
 #[cfg(test)]
 mod tests;
@@ -84,7 +82,7 @@ pub fn check_prime_with_progress(n: u64, progress: Option<&mut Progress<'_>>) ->
 /// n < 1122004669633, and Baillie-PSW above (a base-2 strong probable-prime test and an extra
 /// strong Lucas test run interleaved; no composite below 2^64 passes both).
 pub fn is_prime(n: u64) -> bool {
-    miller_rabin::is_prime(n)
+    primality::is_prime(n)
 }
 
 /// `out[i] = is_prime(numbers[i])`, in parallel for large inputs.
@@ -92,7 +90,7 @@ pub fn is_prime(n: u64) -> bool {
 /// Errors: [`Error::InvalidSize`] if the lengths differ (nothing is written);
 /// [`Error::OutOfMemory`] if the worker threads cannot start.
 pub fn is_prime_batch(numbers: &[u64], out: &mut [bool]) -> Result<(), Error> {
-    miller_rabin::is_prime_batch(numbers, out, None)
+    primality::is_prime_batch(numbers, out, None)
 }
 
 /// [`is_prime_batch`], reporting to `progress` from 2048 numbers on: `done` and `total` count
@@ -103,7 +101,7 @@ pub fn is_prime_batch_with_progress(
     out: &mut [bool],
     progress: Option<&mut Progress<'_>>,
 ) -> Result<(), Error> {
-    miller_rabin::is_prime_batch(numbers, out, progress)
+    primality::is_prime_batch(numbers, out, progress)
 }
 
 /// The number of primes p with lo <= p < hi, by a segmented sieve on the mod-30 wheel (one byte

@@ -1,12 +1,12 @@
 //! `count_primes` and `primes_in_range`: choose the base-prime bound, split the range's bytes
-//! (30 numbers each, see `wheel`) into chunks, and sieve the chunks on the library's pool.
+//! (30 numbers each, see `sieve::wheel30`) into chunks, and sieve the chunks on the library's pool.
 //!
 //! Each worker owns a [`Scratch`] (allocated up front, so an impossible request fails before any
 //! output is written) and claims chunks in order from an atomic counter.
 
+use super::arith::isqrt;
 use super::pi;
 use super::sieve::{for_each_survivor, Scratch, Sieve, MAX_CHUNK, SEG_BYTES};
-use super::trial::isqrt;
 use crate::error::try_vec;
 use crate::pool::{self, Par};
 use crate::progress::{self, Meter, Progress};

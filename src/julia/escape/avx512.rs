@@ -6,10 +6,25 @@
 //! from structure-of-arrays buffers, and the lanes that finished a block are refilled with the
 //! next points by masked expand-loads, while their counts go out with one masked scatter.
 
-use super::BLOCK_STEPS;
+use super::stream::{all_escapes_final, with_soa, BLOCK_STEPS};
+use crate::isa::Avx512Token;
 use core::arch::x86_64::*;
+use num_complex::Complex64;
 
 const VECTORS: usize = 4;
+
+/// `out[i]` = escape count of the i-th (z, c) of `points` (at least `out.len()` of them).
+pub(super) fn escape_counts(
+    _: Avx512Token,
+    out: &mut [i32],
+    maxiter: i32,
+    points: impl Iterator<Item = (Complex64, Complex64)>,
+) {
+    with_soa(out.len(), points, |[zr, zi, cr, ci]| {
+        // SAFETY: the token proves the CPU has AVX-512 F/DQ/VL/BW.
+        unsafe { escape_counts_soa(out, maxiter, [zr, zi, cr, ci], all_escapes_final(cr, ci)) }
+    })
+}
 
 /// `out[i]` = escape count of the point (zr[i] + i zi[i], c = cr[i] + i ci[i]), `soa` being
 /// [zr, zi, cr, ci], each of `out.len()` values.
@@ -22,7 +37,7 @@ const VECTORS: usize = 4;
 /// # Safety
 /// The CPU must support AVX-512 F, DQ, VL and BW (checked once by `crate::isa`).
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
-pub(super) unsafe fn escape_counts(out: &mut [i32], maxiter: i32, soa: [&[f64]; 4], escaped_stay_out: bool) {
+unsafe fn escape_counts_soa(out: &mut [i32], maxiter: i32, soa: [&[f64]; 4], escaped_stay_out: bool) {
     // SAFETY: the caller guarantees the CPU features, which this function has too.
     unsafe {
         if escaped_stay_out {
@@ -36,7 +51,7 @@ pub(super) unsafe fn escape_counts(out: &mut [i32], maxiter: i32, soa: [&[f64]; 
 /// The kernel; STICKY selects the per-lane stop mask.
 ///
 /// # Safety
-/// As [`escape_counts`].
+/// As [`escape_counts_soa`].
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
 unsafe fn lanes_in_flight<const STICKY: bool>(out: &mut [i32], maxiter: i32, soa: [&[f64]; 4]) {
     let [zr0, zi0, cr0, ci0] = soa;

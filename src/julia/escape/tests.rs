@@ -4,7 +4,7 @@ use crate::julia::escape_count;
 /// Every supported path against the one-point definition.
 fn check_all_paths(points: &[(Complex64, Complex64)], maxiter: i32, what: &str) {
     let want: Vec<i32> = points.iter().map(|&(z, c)| escape_count(z, c, maxiter)).collect();
-    for isa in Isa::supported() {
+    for isa in Supported::all() {
         let mut out = vec![-1; points.len()];
         escape_counts(isa, &mut out, maxiter, points.iter().copied());
         assert_eq!(out, want, "{isa:?}, {what}, maxiter {maxiter}");

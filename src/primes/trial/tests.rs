@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 /// The answer of every supported divisibility kernel, which must all agree.
 fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64, Error> {
-    let mut answers = Isa::supported().into_iter().map(|isa| (isa, smallest_factor_in_range_on(n, from, to, isa)));
+    let mut answers = Supported::all().into_iter().map(|isa| (isa, smallest_factor_in_range_on(n, from, to, isa)));
     let (_, first) = answers.next().unwrap();
     let first = first?;
     for (isa, answer) in answers {
@@ -16,7 +16,7 @@ fn smallest_factor_in_range(n: u64, from: u64, to: u64) -> Result<u64, Error> {
 
 /// check_prime on every supported kernel, which must all agree.
 fn check_prime(n: u64) -> Result<bool, Error> {
-    let answers: Vec<bool> = Isa::supported().into_iter().map(|isa| check_prime_on(n, isa).unwrap()).collect();
+    let answers: Vec<bool> = Supported::all().into_iter().map(|isa| check_prime_on(n, isa).unwrap()).collect();
     assert!(answers.iter().all(|&a| a == answers[0]), "kernels disagree on {n}: {answers:?}");
     Ok(answers[0])
 }
@@ -28,63 +28,6 @@ fn naive_factor(n: u64, from: u64, to: u64) -> u64 {
 
 fn naive_prime(n: u64) -> bool {
     n >= 2 && (2..n).take_while(|d| d * d <= n).all(|d| !n.is_multiple_of(d))
-}
-
-#[test]
-fn isqrt_is_exact_near_squares_and_at_the_top() {
-    for r in (0u64..5000).chain([65535, 65536, 1 << 26, 3_037_000_499, 4_294_967_295]) {
-        let sq = r * r;
-        assert_eq!(isqrt(sq), r);
-        if r > 0 {
-            assert_eq!(isqrt(sq - 1), r - 1);
-        }
-        assert_eq!(isqrt(sq + 1), if r == 0 { 1 } else { r });
-    }
-    assert_eq!(isqrt(u64::MAX), 4_294_967_295);
-    assert_eq!(isqrt(u64::MAX - 1), 4_294_967_295);
-    assert_eq!(isqrt(18_446_744_065_119_617_025), 4_294_967_295); // (2^32 - 1)^2
-    assert_eq!(isqrt(18_446_744_065_119_617_024), 4_294_967_294);
-    assert_eq!(isqrt((1 << 52) + (1 << 27)), 1 << 26); // f64 rounds; the fix-up must not
-    assert_eq!(isqrt(999_999_999_999_999_999), 999_999_999);
-}
-
-#[test]
-fn wheel_keeps_exactly_the_residues_that_can_divide() {
-    assert_eq!(Wheel::for_n(11).density(), 48);
-    assert_eq!(Wheel::for_n(7).density(), 56); // odd, multiple of 7 only: coprime to 30
-    assert_eq!(Wheel::for_n(9).density(), 72); // odd, multiple of 3 only: coprime to 70
-    assert_eq!(Wheel::for_n(2).density(), 96);
-    assert_eq!(Wheel::for_n(30).density(), 180); // every residue but the multiples of 7
-    assert_eq!(Wheel::for_n(210).density(), 210);
-    assert_eq!(Wheel::for_n(0).density(), 210);
-    for n in [1u64, 2, 3, 5, 6, 7, 10, 14, 15, 30, 35, 49, 77, 105, 210, 0] {
-        let w = Wheel::for_n(n);
-        let mut seen = Vec::new();
-        w.for_each(0, 505, |d| {
-            seen.push(d);
-            true
-        });
-        let expected: Vec<u64> = (0..505).filter(|&d| n % gcd(d, 210) == 0).collect();
-        assert_eq!(seen, expected, "n = {n}");
-    }
-}
-
-#[test]
-fn wheel_iterates_partial_blocks_up_to_u64_max() {
-    let w = Wheel::for_n(1); // residues coprime to 210
-    let mut seen = Vec::new();
-    w.for_each(u64::MAX - 500, u64::MAX, |d| {
-        seen.push(d);
-        true
-    });
-    let expected: Vec<u64> = (u64::MAX - 500..u64::MAX).filter(|&d| gcd(d, 210) == 1).collect();
-    assert_eq!(seen, expected);
-    let mut count = 0;
-    w.for_each(5, 12, |_| {
-        count += 1;
-        count < 1
-    });
-    assert_eq!(count, 1, "stops when f returns false");
 }
 
 #[test]

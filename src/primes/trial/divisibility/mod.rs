@@ -34,8 +34,8 @@ mod avx2;
 mod avx512;
 mod scalar;
 
-use super::trial::{Wheel, WHEEL_MODULUS};
-use crate::isa::Isa;
+use super::wheel210::{Wheel210, WHEEL_MODULUS};
+use crate::isa::Supported;
 
 /// Candidates d >= this use `%`: d < 2^51 keeps n - q d below 2^53 in magnitude.
 const FLOAT_D_LIMIT: u64 = 1 << 51;
@@ -44,7 +44,7 @@ const PADDED: usize = 216;
 
 /// What a kernel needs about n and the wheel; built once per search.
 #[repr(C, align(64))]
-pub(super) struct Lanes {
+pub(super) struct WheelLanes {
     /// The wheel's residues as f64, padded to a multiple of 8 with copies of the last one (a
     /// repeated candidate is harmless: every hit is confirmed).
     residues: [f64; PADDED],
@@ -61,18 +61,16 @@ pub(super) struct Lanes {
 
 /// The divisibility test for one n and wheel on one instruction-set path.
 pub(super) struct Divisibility {
-    lanes: Lanes,
-    wheel: Wheel,
-    isa: Isa,
+    lanes: WheelLanes,
+    wheel: Wheel210,
+    isa: Supported,
     /// Blocks [b M, b M + M) with block_lo <= b < block_hi satisfy the float test's conditions.
     block_lo: u64,
     block_hi: u64,
 }
 
 impl Divisibility {
-    /// Panics if `isa` is not supported by this CPU (the kernels would fault).
-    pub(super) fn new(n: u64, wheel: Wheel, isa: Isa) -> Divisibility {
-        assert!(isa.is_supported(), "{isa:?} is not supported on this CPU");
+    pub(super) fn new(n: u64, wheel: Wheel210, isa: Supported) -> Divisibility {
         let nh = n as f64;
         // nh <= 2^64 converts exactly to u128; the difference is at most half an ulp, 2^10.
         let nl = i128::from(n) - nh as u128 as i128;
@@ -88,7 +86,7 @@ impl Divisibility {
         // n / d < 2^50 <=> d > n / 2^50 <=> d >= (n >> 50) + 1.
         let float_lo = (n >> 50) + 1;
         Divisibility {
-            lanes: Lanes {
+            lanes: WheelLanes {
                 residues: padded,
                 residues_u64: padded_u64,
                 len: residues.len(),
@@ -157,17 +155,15 @@ impl Divisibility {
         hit
     }
 
-    /// The first block b in [b0, b1) with a lane flagged as a divisor.
+    /// The first block b in [b0, b1) with a lane flagged as a divisor; the blocks satisfy the
+    /// kernels' conditions (block_lo <= b0, b1 <= block_hi).
     fn first_flagged_block(&self, b0: u64, b1: u64) -> Option<u64> {
         match self.isa {
+            Supported::Scalar => scalar::first_flagged_block(&self.lanes, b0, b1),
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `new` checked that the CPU supports AVX-512; the blocks satisfy the
-            // kernel's conditions (block_lo <= b0, b1 <= block_hi).
-            Isa::Avx512 => unsafe { avx512::first_flagged_block(&self.lanes, b0, b1) },
+            Supported::Avx2(avx2) => avx2::first_flagged_block(avx2, &self.lanes, b0, b1),
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above, for AVX2 and FMA.
-            Isa::Avx2 => unsafe { avx2::first_flagged_block(&self.lanes, b0, b1) },
-            _ => scalar::first_flagged_block(&self.lanes, b0, b1),
+            Supported::Avx512(avx512) => avx512::first_flagged_block(avx512, &self.lanes, b0, b1),
         }
     }
 }

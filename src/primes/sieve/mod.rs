@@ -1,5 +1,5 @@
 //! The segmented sieve of Eratosthenes on the mod-30 wheel: one byte per 30 numbers (see
-//! `wheel`), segments sized for L2 and sieved in L1-sized blocks.
+//! `wheel30`), segments sized for L2 and sieved in L1-sized blocks.
 //!
 //! A [`Sieve`] holds the base primes 107 < p <= B (smaller ones are pre-sieved) and sieves a
 //! *chunk* (a run of byte indices) segment by segment, keeping each base prime's next multiple
@@ -11,14 +11,17 @@
 //! When B is below sqrt(hi), a survivor above B^2 may be a product of primes > B: those are
 //! confirmed with deterministic Miller-Rabin, so the result is exact with bounded memory.
 
-use super::miller_rabin::is_prime;
-use super::presieve;
-use super::trial::isqrt;
-use super::wheel::{class_of, cross, first_multiple, RESIDUES};
+mod presieve;
+// Public to `primes`: its byte layout (RESIDUES) is how the sieve's output reads.
+pub(super) mod wheel30;
+
 use crate::error::try_vec;
-use crate::isa::{self, Isa};
+use crate::isa::{Compiled, Supported};
+use crate::primes::arith::isqrt;
+use crate::primes::primality::is_prime;
 use crate::progress::Meter;
 use crate::Error;
+use wheel30::{class_of, cross, first_multiple, RESIDUES};
 
 /// Bytes per segment (30 numbers each): a part of L2, so the larger primes' scattered
 /// crossings stay in cache and each larger prime is visited once per 31 million numbers.
@@ -52,7 +55,7 @@ pub(super) struct Sieve {
     hi: u64,
     /// Survivors above this (B^2) may be composite and are confirmed; u64::MAX when B >= sqrt(hi).
     confirm_above: u64,
-    isa: Isa,
+    isa: Supported,
 }
 
 /// The primes p with LARGEST < p <= limit by a plain byte sieve (limit <= 2^16).
@@ -89,10 +92,10 @@ impl Sieve {
     /// A sieve for the numbers in [lo, hi) with base primes up to `bound` (<= 2^32), on the
     /// active instruction set.
     pub(super) fn new(bound: u64, lo: u64, hi: u64) -> Result<Sieve, Error> {
-        Sieve::with_isa(isa::active(), bound, lo, hi)
+        Sieve::with_isa(Supported::active(), bound, lo, hi)
     }
 
-    pub(super) fn with_isa(isa: Isa, bound: u64, lo: u64, hi: u64) -> Result<Sieve, Error> {
+    pub(super) fn with_isa(isa: Supported, bound: u64, lo: u64, hi: u64) -> Result<Sieve, Error> {
         let primes = if bound <= 1 << 16 {
             small_primes(bound)
         } else {
@@ -175,43 +178,9 @@ impl Sieve {
         meter: &Meter,
         mut visit: impl FnMut(u64, &[u8], u64),
     ) {
-        match self.isa {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: an Isa other than Scalar is only ever chosen when the CPU supports it.
-            Isa::Avx512 => unsafe { self.run_avx512(scratch, b0, b1, meter, &mut visit) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above.
-            Isa::Avx2 => unsafe { self.run_avx2(scratch, b0, b1, meter, &mut visit) },
-            _ => self.run_portable(scratch, b0, b1, meter, &mut visit),
-        }
-    }
-
-    // The same code compiled three times: the pre-sieve's copies and ANDs and the popcount are
-    // vectorised to the widest registers available; the crossing-off is scalar in all three.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
-    fn run_avx512(
-        &self,
-        scratch: &mut Scratch,
-        b0: u64,
-        b1: u64,
-        meter: &Meter,
-        visit: &mut impl FnMut(u64, &[u8], u64),
-    ) {
-        self.run_portable(scratch, b0, b1, meter, visit)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    fn run_avx2(
-        &self,
-        scratch: &mut Scratch,
-        b0: u64,
-        b1: u64,
-        meter: &Meter,
-        visit: &mut impl FnMut(u64, &[u8], u64),
-    ) {
-        self.run_portable(scratch, b0, b1, meter, visit)
+        // The same code compiled once per path: the pre-sieve's copies and ANDs and the popcount
+        // are vectorised to the path's registers; the crossing-off is scalar on every path.
+        self.isa.compile(ChunkRun { sieve: self, scratch, b0, b1, meter, visit: &mut visit })
     }
 
     #[inline(always)]
@@ -328,6 +297,25 @@ impl Sieve {
     }
 }
 
+/// [`Sieve::run`]'s call, compiled per path by [`Supported::compile`].
+struct ChunkRun<'a, V> {
+    sieve: &'a Sieve,
+    scratch: &'a mut Scratch,
+    b0: u64,
+    b1: u64,
+    meter: &'a Meter,
+    visit: &'a mut V,
+}
+
+impl<V: FnMut(u64, &[u8], u64)> Compiled for ChunkRun<'_, V> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        self.sieve.run_portable(self.scratch, self.b0, self.b1, self.meter, self.visit)
+    }
+}
+
 /// Crosses off the multiples of `primes` (all of class C) in `buf`, whose byte 0 is byte `rel` of
 /// the chunk; `next` and `phase` hold each prime's next multiple (relative to the chunk) and
 /// wheel phase, and are advanced past `buf`. TURNS: the primes hit `buf` often.
@@ -375,5 +363,4 @@ pub(super) fn for_each_survivor(start: u64, bytes: &[u8], mut f: impl FnMut(u64)
 }
 
 #[cfg(test)]
-#[path = "sieve_tests.rs"]
 mod tests;

@@ -7,7 +7,7 @@
 //! interleaved in one loop so the CPU overlaps their latencies, and a prime costs about one
 //! chain's time rather than two.
 
-use super::montgomery::Montgomery;
+use crate::primes::arith::montgomery::Montgomery;
 use std::hint::select_unpredictable;
 
 /// The last P tried: beyond it the caller falls back to Miller-Rabin. Never reached in practice

@@ -1,9 +1,9 @@
-//! Pre-sieving: in the mod-30 byte layout (see `wheel`) the multiples of a prime p repeat every
+//! Pre-sieving: in the mod-30 byte layout (see `wheel30`) the multiples of a prime p repeat every
 //! p bytes, so instead of crossing off the primes 7..=LARGEST one by one (about 6 crossings per
 //! byte, more than all larger primes together) each block starts as a copy of one periodic
 //! pattern ANDed with a few others (a handful of vector passes per byte).
 
-use super::wheel::RESIDUES;
+use super::wheel30::RESIDUES;
 use std::sync::OnceLock;
 
 /// The largest pre-sieved prime; base primes start above it.

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 /// The reference: every wheel candidate in [x0, x1) by `%`.
 fn naive_divisors(n: u64, x0: u64, x1: u64) -> Vec<u64> {
-    let wheel = Wheel::for_n(n);
+    let wheel = Wheel210::for_n(n);
     let mut all = Vec::new();
     wheel.for_each(x0, x1, |d| {
         if n.is_multiple_of(d) {
@@ -19,8 +19,8 @@ fn naive_divisors(n: u64, x0: u64, x1: u64) -> Vec<u64> {
 /// first, last, and the per-block flags of every ISA agree with `%` on [x0, x1).
 fn check_range(n: u64, x0: u64, x1: u64) {
     let divisors = naive_divisors(n, x0, x1);
-    for isa in Isa::supported() {
-        let test = Divisibility::new(n, Wheel::for_n(n), isa);
+    for isa in Supported::all() {
+        let test = Divisibility::new(n, Wheel210::for_n(n), isa);
         assert_eq!(test.first(x0, x1), divisors.first().copied(), "first: n = {n}, [{x0}, {x1}) {isa:?}");
         assert_eq!(test.last(x0, x1), divisors.last().copied(), "last: n = {n}, [{x0}, {x1}) {isa:?}");
         // The kernel itself, block by block: flagged exactly when the block holds a divisor.
@@ -90,10 +90,10 @@ fn multiples_of_every_candidate_in_a_range() {
             if n == 0 {
                 continue;
             }
-            for isa in Isa::supported() {
-                let test = Divisibility::new(n, Wheel::for_n(n), isa);
+            for isa in Supported::all() {
+                let test = Divisibility::new(n, Wheel210::for_n(n), isa);
                 let b = d / WHEEL_MODULUS;
-                if b >= test.block_lo && Wheel::for_n(n).residues().contains(&((d % WHEEL_MODULUS) as u8)) {
+                if b >= test.block_lo && Wheel210::for_n(n).residues().contains(&((d % WHEEL_MODULUS) as u8)) {
                     assert_eq!(test.first_flagged_block(b, b + 1), Some(b), "n = {n}, d = {d} {isa:?}");
                 }
                 assert_eq!(test.first(d - 1, d + 1), Some(d), "n = {n}, d = {d} {isa:?}");

@@ -2,18 +2,18 @@
 //! multiplications and no division, the building block of both Miller-Rabin and the Lucas test.
 
 /// Arithmetic modulo an odd n > 1 in Montgomery form x * 2^64 mod n.
-pub(super) struct Montgomery {
-    pub(super) n: u64,
+pub(in crate::primes) struct Montgomery {
+    pub(in crate::primes) n: u64,
     /// n^-1 mod 2^64.
-    pub(super) inv: u64,
+    pub(in crate::primes) inv: u64,
     /// 2^64 mod n: the Montgomery form of 1.
-    pub(super) one: u64,
+    pub(in crate::primes) one: u64,
     /// 2^128 mod n: converts into Montgomery form.
     r2: u64,
 }
 
 impl Montgomery {
-    pub(super) fn new(n: u64) -> Self {
+    pub(in crate::primes) fn new(n: u64) -> Self {
         debug_assert!(n % 2 == 1 && n > 1);
         // Newton's iteration doubles the correct low bits: n * n = 1 mod 8 gives 3, then 6..96.
         let mut inv = n;
@@ -30,7 +30,7 @@ impl Montgomery {
     /// t * 2^-64 mod n for t < n * 2^64. m * n matches t in its low word, so the low words
     /// cancel exactly and only the high words are subtracted (no 128-bit overflow for n near 2^64).
     #[inline(always)]
-    pub(super) fn reduce(&self, t: u128) -> u64 {
+    pub(in crate::primes) fn reduce(&self, t: u128) -> u64 {
         self.reduce_minus(t, 0)
     }
 
@@ -38,7 +38,7 @@ impl Montgomery {
     /// m * n, so c is subtracted from it off the critical path, and both outcomes of the final
     /// subtraction are formed at once: m * n's high word is 2 cycles from the result, not 6.
     #[inline(always)]
-    pub(super) fn reduce_minus(&self, t: u128, c: u64) -> u64 {
+    pub(in crate::primes) fn reduce_minus(&self, t: u128, c: u64) -> u64 {
         let high = self.sub((t >> 64) as u64, c); // t < n * 2^64, so its high word is below n
         let m = (t as u64).wrapping_mul(self.inv);
         let mn_high = ((u128::from(m) * u128::from(self.n)) >> 64) as u64;
@@ -47,19 +47,19 @@ impl Montgomery {
     }
 
     #[inline(always)]
-    pub(super) fn mul(&self, a: u64, b: u64) -> u64 {
+    pub(in crate::primes) fn mul(&self, a: u64, b: u64) -> u64 {
         self.reduce(u128::from(a) * u128::from(b))
     }
 
     /// a * b - c mod n (all in Montgomery form).
     #[inline(always)]
-    pub(super) fn mul_minus(&self, a: u64, b: u64, c: u64) -> u64 {
+    pub(in crate::primes) fn mul_minus(&self, a: u64, b: u64, c: u64) -> u64 {
         self.reduce_minus(u128::from(a) * u128::from(b), c)
     }
 
     /// a - b mod n, for a, b < n.
     #[inline(always)]
-    pub(super) fn sub(&self, a: u64, b: u64) -> u64 {
+    pub(in crate::primes) fn sub(&self, a: u64, b: u64) -> u64 {
         let (r, borrow) = a.overflowing_sub(b);
         if borrow {
             r.wrapping_add(self.n)
@@ -70,7 +70,7 @@ impl Montgomery {
 
     /// a + b mod n, for a, b < n (the sum may carry out of 64 bits when n is near 2^64).
     #[inline(always)]
-    pub(super) fn add(&self, a: u64, b: u64) -> u64 {
+    pub(in crate::primes) fn add(&self, a: u64, b: u64) -> u64 {
         let (sum, carry) = a.overflowing_add(b);
         let (reduced, borrow) = sum.overflowing_sub(self.n);
         if carry || !borrow {
@@ -81,7 +81,7 @@ impl Montgomery {
     }
 
     /// a * 2^64 mod n, for a < n.
-    pub(super) fn to_montgomery(&self, a: u64) -> u64 {
+    pub(in crate::primes) fn to_montgomery(&self, a: u64) -> u64 {
         debug_assert!(a < self.n);
         self.mul(a, self.r2)
     }
@@ -91,7 +91,7 @@ impl Montgomery {
 /// conditional move (LLVM would fold the second into an add after the first, a cycle more on
 /// every Montgomery product's dependency chain).
 #[inline(always)]
-pub(super) fn subtract_mod(a: u64, a_plus_n: u64, b: u64) -> u64 {
+pub(in crate::primes) fn subtract_mod(a: u64, a_plus_n: u64, b: u64) -> u64 {
     #[cfg(target_arch = "x86_64")]
     {
         let mut r = a;
@@ -119,7 +119,7 @@ pub(super) fn subtract_mod(a: u64, a_plus_n: u64, b: u64) -> u64 {
 
 /// (high * 2^64 + low) mod n, for high < n (so the quotient fits in 64 bits).
 #[inline(always)]
-pub(super) fn wide_remainder(high: u64, low: u64, n: u64) -> u64 {
+pub(in crate::primes) fn wide_remainder(high: u64, low: u64, n: u64) -> u64 {
     // A hard check: `div` with high >= n would raise a CPU fault (SIGFPE), not a panic.
     assert!(high < n, "wide_remainder: high word must be below the modulus");
     #[cfg(target_arch = "x86_64")]

@@ -8,8 +8,8 @@
 //! whatever the thread count or timing.
 
 use super::divisibility::Divisibility;
-use super::trial::{Wheel, WHEEL_MODULUS};
-use crate::isa::Isa;
+use super::wheel210::{Wheel210, WHEEL_MODULUS};
+use crate::isa::Supported;
 use crate::progress::Meter;
 use crate::{pool, Error};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -156,8 +156,8 @@ pub(super) fn first_divisor(
     lo: u64,
     hi: u64,
     direction: Direction,
-    wheel: Wheel,
-    isa: Isa,
+    wheel: Wheel210,
+    isa: Supported,
     meter: &Meter,
 ) -> Result<Option<u64>, Error> {
     debug_assert!(lo >= 1);
@@ -205,8 +205,8 @@ mod tests {
         }
     }
 
-    fn search(n: u64, lo: u64, hi: u64, direction: Direction, isa: Isa) -> Option<u64> {
-        first_divisor(n, lo, hi, direction, Wheel::for_n(n), isa, Meter::off()).unwrap()
+    fn search(n: u64, lo: u64, hi: u64, direction: Direction, isa: Supported) -> Option<u64> {
+        first_divisor(n, lo, hi, direction, Wheel210::for_n(n), isa, Meter::off()).unwrap()
     }
 
     #[test]
@@ -214,7 +214,7 @@ mod tests {
         // Ranges longer than the serial prefix and several blocks, with divisors placed near
         // POLL / block edges.
         let n = 2 * 3 * 5 * 7 * 11 * 13 * 17u64 * 300_007 * 300_043;
-        for isa in Isa::supported() {
+        for isa in Supported::all() {
             for (lo, hi) in [(2, 40), (24, 400_000), (70_000, 700_000), (299_000, 300_100), (300_008, 900_000)] {
                 for direction in [Direction::Up, Direction::Down] {
                     let got = search(n, lo, hi, direction, isa);
@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn ranges_ending_at_u64_max() {
         let n = u64::MAX; // 3 * 5 * 17 * 257 * 641 * 65537 * 6700417
-        for isa in Isa::supported() {
+        for isa in Supported::all() {
             assert_eq!(search(n, u64::MAX - 1_000_000, u64::MAX, Direction::Up, isa), None);
             for direction in [Direction::Up, Direction::Down] {
                 let got = search(n, 6_000_000, 6_800_000, direction, isa);
@@ -256,7 +256,7 @@ mod tests {
         // 1000003 * 1000033 * 1000037 and its products with the small cofactors: the divisors
         // 1000003, 1000033, 1000037 (and multiples) lie in adjacent windows and blocks.
         let n = 1_000_003u64 * 1_000_033 * 1_000_037;
-        for isa in Isa::supported() {
+        for isa in Supported::all() {
             for (lo, hi) in [(100_000, 2_000_000), (1_000_004, 2_000_000), (1_000_034, 3_000_000)] {
                 for direction in [Direction::Up, Direction::Down] {
                     assert_eq!(search(n, lo, hi, direction, isa), naive(n, lo, hi, direction), "{isa:?}");

@@ -3,9 +3,9 @@
 //! Miller-Rabin and an independent u128 Miller-Rabin.
 
 use super::bpsw::{self, jacobi, lucas_parameter, probable_prime_tests, LucasParameter};
-use super::montgomery::Montgomery;
 use super::tests::{naive_sieve, reference_is_prime};
 use super::{sinclair_bases, SMALL_ODD_PRIMES};
+use crate::primes::arith::montgomery::Montgomery;
 
 /// Odd composites below 100000 that are strong probable primes to base 2 (OEIS A001262).
 const STRONG_BASE_2_PSEUDOPRIMES: [u64; 16] =

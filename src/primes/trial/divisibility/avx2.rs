@@ -1,16 +1,19 @@
 //! The AVX2 + FMA kernel: 4 candidates per vector, x = 1/d by `vdivpd` (correctly rounded).
 //! The exactness argument is in `mod.rs`.
 
-use super::{Lanes, ROUNDING_SHIFT, WHEEL_MODULUS};
+use super::{WheelLanes, ROUNDING_SHIFT, WHEEL_MODULUS};
+use crate::isa::Avx2Token;
 use core::arch::x86_64::*;
 
 /// The first block b in [b0, b1) (values [210 b, 210 b + 210)) holding a candidate flagged as
 /// a divisor of n. Requires the float test's conditions on every candidate of those blocks.
-///
-/// # Safety
-/// The CPU must support AVX2 and FMA.
+pub(super) fn first_flagged_block(_: Avx2Token, lanes: &WheelLanes, b0: u64, b1: u64) -> Option<u64> {
+    // SAFETY: the token proves the CPU has AVX2 and FMA.
+    unsafe { first_flagged_block_avx2(lanes, b0, b1) }
+}
+
 #[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn first_flagged_block(lanes: &Lanes, b0: u64, b1: u64) -> Option<u64> {
+fn first_flagged_block_avx2(lanes: &WheelLanes, b0: u64, b1: u64) -> Option<u64> {
     let vectors = lanes.len.div_ceil(4);
     let nh = _mm256_set1_pd(lanes.nh);
     let neg_nl = _mm256_set1_pd(lanes.neg_nl);

@@ -9,7 +9,7 @@
 //! compile-time bit masks.
 
 /// The residues mod 30 coprime to 30, one per bit.
-pub(super) const RESIDUES: [u64; 8] = [1, 7, 11, 13, 17, 19, 23, 29];
+pub(in crate::primes) const RESIDUES: [u64; 8] = [1, 7, 11, 13, 17, 19, 23, 29];
 /// RESIDUES[j + 1] - RESIDUES[j] (with RESIDUES[8] = 31).
 const GAPS: [usize; 8] = [6, 4, 2, 4, 2, 4, 6, 2];
 

@@ -30,7 +30,7 @@ fn byte_sieve(limit: usize) -> Vec<u64> {
 
 #[test]
 fn base_primes_match_the_byte_sieve() {
-    for isa in Isa::supported() {
+    for isa in Supported::all() {
         let big = Sieve::with_isa(isa, 1 << 20, 0, 1 << 40).unwrap();
         let mut reference: Vec<u32> = byte_sieve(1 << 20).into_iter().map(|p| p as u32).collect();
         reference.retain(|&p| u64::from(p) > presieve::LARGEST);
@@ -71,7 +71,7 @@ fn chunks_segments_and_clipping_agree_with_a_byte_sieve() {
     // boundaries and the end of the range, where chunks and clipping meet the confirmation.
     let seg = 30 * SEG_BYTES as u64;
     let partial_cases = [&cases[1..10], &[(seg - 30_001, seg + 30_007), (2 * seg - 7, limit - 1)]].concat();
-    for isa in Isa::supported() {
+    for isa in Supported::all() {
         for (bound, cases) in [(isqrt(limit), &cases[..]), (300, &partial_cases[..]), (110, &partial_cases[..])] {
             for &(lo, hi) in cases {
                 let sieve = Sieve::with_isa(isa, bound, lo, hi).unwrap();
@@ -92,7 +92,7 @@ fn chunks_segments_and_clipping_agree_with_a_byte_sieve() {
 fn partial_sieve_near_u64_max_is_confirmed_by_miller_rabin() {
     let lo = u64::MAX - 300_000;
     let expect: Vec<u64> = (lo..=u64::MAX).filter(|&v| is_prime(v)).collect();
-    for isa in Isa::supported() {
+    for isa in Supported::all() {
         for hi in [u64::MAX, u64::MAX - 58, u64::MAX - 59] {
             let sieve = Sieve::with_isa(isa, 1 << 10, lo, hi).unwrap();
             let want: Vec<u64> = expect.iter().copied().filter(|&v| v < hi).collect();
@@ -107,7 +107,7 @@ fn a_full_sieve_far_from_zero_uses_every_path() {
     // Base primes up to 10^6 above 10^12: small, medium and idle primes in one chunk.
     let (lo, hi) = (1_000_000_000_000u64, 1_000_000_000_000 + 30 * 3 * SEG_BYTES as u64 / 2 + 7);
     let expect = (lo..hi).filter(|&v| is_prime(v)).count() as u64;
-    for isa in Isa::supported() {
+    for isa in Supported::all() {
         let sieve = Sieve::with_isa(isa, isqrt(hi - 1), lo, hi).unwrap();
         assert_eq!(sieve.confirm_above, u64::MAX);
         let mut scratch = sieve.scratch().unwrap();

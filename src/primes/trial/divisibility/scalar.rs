@@ -7,11 +7,11 @@
 //! q d < n + d, so either q d < 2^64 and q d = n, or the product wrapped to a value below d,
 //! while n >= q d - d >= 2^64 - d > d (d < 2^51), so the two differ.
 
-use super::{Lanes, ROUNDING_SHIFT, WHEEL_MODULUS};
+use super::{WheelLanes, ROUNDING_SHIFT, WHEEL_MODULUS};
 
 /// The first block b in [b0, b1) (values [210 b, 210 b + 210)) holding a candidate flagged as
 /// a divisor of n. Requires the float test's conditions on every candidate of those blocks.
-pub(super) fn first_flagged_block(lanes: &Lanes, b0: u64, b1: u64) -> Option<u64> {
+pub(super) fn first_flagged_block(lanes: &WheelLanes, b0: u64, b1: u64) -> Option<u64> {
     let residues_f = &lanes.residues[..lanes.len];
     let residues = &lanes.residues_u64[..lanes.len];
     // t = y + SHIFT lies in [2^52, 2^53), where the bits of t minus those of SHIFT are the
