@@ -9,8 +9,8 @@
 //! position's byte on.
 
 use super::range::choose_bound;
+use super::sieve::wheel30::RESIDUES;
 use super::sieve::{Scratch, Sieve, SEG_BYTES};
-use super::wheel::RESIDUES;
 use crate::error::try_vec;
 use crate::progress::{self, Meter, Progress};
 use crate::Error;
