@@ -15,7 +15,7 @@
 
 use super::stencil::RowKernel;
 use super::{output_kernel, run_passes, Boundary};
-use crate::isa::Isa;
+use crate::isa::Supported;
 use crate::progress::Meter;
 use crate::Error;
 use std::ops::Range;
@@ -76,7 +76,7 @@ impl Plan {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn run(
         self,
-        isa: Isa,
+        isa: Supported,
         grid: &mut [f64],
         scratch: &mut [f64],
         ddt: f64,

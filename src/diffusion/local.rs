@@ -16,7 +16,7 @@
 use super::blocked::{self, row_stride, Pass};
 use super::stencil::RowKernel;
 use super::{output_kernel, run_passes, Boundary};
-use crate::isa::Isa;
+use crate::isa::Supported;
 use crate::progress::Meter;
 use crate::Error;
 use std::cell::RefCell;
@@ -69,7 +69,7 @@ impl Plan {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn run(
         self,
-        isa: Isa,
+        isa: Supported,
         grid: &mut [f64],
         scratch: &mut [f64],
         ddt: f64,

@@ -9,7 +9,7 @@ mod blocked;
 mod local;
 mod stencil;
 
-use crate::isa::{self, Isa};
+use crate::isa::Supported;
 use crate::progress::{self, Meter, Progress};
 use crate::{pool, Error};
 use stencil::RowKernel;
@@ -48,7 +48,7 @@ const REPORT_CHUNK_CELLS: usize = 1 << 21;
 const STREAMING_MIN_BYTES: usize = 32 << 20;
 
 /// The row kernel for one step's output of `cells` cells on path `isa`.
-fn output_kernel(isa: Isa, cells: usize) -> RowKernel {
+fn output_kernel(isa: Supported, cells: usize) -> RowKernel {
     RowKernel::new(isa, cells * std::mem::size_of::<f64>() >= STREAMING_MIN_BYTES)
 }
 
@@ -138,14 +138,14 @@ pub fn evolve_with_progress(
     check_len("output", out.len(), cells)?;
     let long = cells as u64 >= REPORT_MIN_CELL_STEPS;
     progress::track(progress, long, rows as u64, |meter| {
-        evolve_on(isa::active(), input, out, rows, cols, d * dt, boundary, meter)
+        evolve_on(Supported::active(), input, out, rows, cols, d * dt, boundary, meter)
     })
 }
 
 /// [`evolve`] on a given path, with checked sizes and `ddt = d*dt`.
 #[allow(clippy::too_many_arguments)]
 fn evolve_on(
-    isa: Isa,
+    isa: Supported,
     input: &[f64],
     out: &mut [f64],
     rows: usize,
@@ -226,14 +226,14 @@ pub fn run_with_progress(
     }
     let long = (cells as u64).saturating_mul(steps) >= REPORT_MIN_CELL_STEPS;
     progress::track(progress, long, steps, |meter| {
-        run_on(isa::active(), grid, scratch, rows, cols, d * dt, boundary, steps, meter)
+        run_on(Supported::active(), grid, scratch, rows, cols, d * dt, boundary, steps, meter)
     })
 }
 
 /// [`run`] on a given path, with checked sizes, `ddt = d*dt` and `steps > 0`.
 #[allow(clippy::too_many_arguments)]
 fn run_on(
-    isa: Isa,
+    isa: Supported,
     grid: &mut [f64],
     scratch: &mut [f64],
     rows: usize,
@@ -266,7 +266,7 @@ fn run_on(
 /// pass of one step, split into row chunks as in [`step`].
 #[allow(clippy::too_many_arguments)]
 fn run_stepwise(
-    isa: Isa,
+    isa: Supported,
     grid: &mut [f64],
     scratch: &mut [f64],
     rows: usize,

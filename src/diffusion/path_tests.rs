@@ -40,7 +40,7 @@ const SHAPES: &[(usize, usize)] = &[
 
 #[test]
 fn every_path_steps_bit_identically_to_the_formula() {
-    for isa in Isa::supported() {
+    for isa in Supported::all() {
         for streaming in [false, true] {
             let kernel = RowKernel::new(isa, streaming);
             for &(rows, cols) in SHAPES {
@@ -78,8 +78,8 @@ fn every_path_steps_bit_identically_to_the_formula() {
 
 #[test]
 fn row_kernels_match_scalar_at_every_alignment_and_length() {
-    let scalar = RowKernel::new(Isa::Scalar, false);
-    for isa in Isa::supported() {
+    let scalar = RowKernel::new(Supported::Scalar, false);
+    for isa in Supported::all() {
         for streaming in [false, true] {
             let kernel = RowKernel::new(isa, streaming);
             for n in 1..=41 {
@@ -108,8 +108,8 @@ fn row_kernels_match_scalar_at_every_alignment_and_length() {
 
 #[test]
 fn two_row_kernels_match_two_scalar_rows_at_every_alignment_and_length() {
-    let scalar = RowKernel::new(Isa::Scalar, false);
-    for isa in Isa::supported() {
+    let scalar = RowKernel::new(Supported::Scalar, false);
+    for isa in Supported::all() {
         for streaming in [false, true] {
             let kernel = RowKernel::new(isa, streaming);
             for n in 1..=41 {
@@ -147,7 +147,7 @@ fn two_row_kernels_match_two_scalar_rows_at_every_alignment_and_length() {
 
 /// A blocked run with an explicit plan, on the library's pool.
 fn blocked_run(
-    isa: Isa,
+    isa: Supported,
     start: &[f64],
     rows: usize,
     cols: usize,
@@ -172,7 +172,7 @@ fn blocked_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_count
                     for bands in [1, 2, 3, 5].into_iter().filter(|&b| b <= rows) {
                         for strip_cols in [1, 2, 5, 24, 1000] {
                             let plan = Plan::with(rows, cols, steps_per_pass, bands, strip_cols).unwrap();
-                            for isa in Isa::supported() {
+                            for isa in Supported::all() {
                                 let got = blocked_run(isa, &start, rows, cols, plan, boundary, steps);
                                 assert!(
                                     same_bits(&got, &want),
@@ -197,7 +197,7 @@ fn tile_local_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_co
                 for steps_per_pass in [1, 2, 3, 5, 16] {
                     for tiles in [1, 2, 3, 5].into_iter().filter(|&t| t <= rows) {
                         let plan = local::Plan::with(rows, cols, steps_per_pass, tiles);
-                        for isa in Isa::supported() {
+                        for isa in Supported::all() {
                             let mut grid = start.clone();
                             let mut scratch = vec![f64::NAN; rows * cols];
                             pool::install(|threads| {
@@ -229,10 +229,10 @@ fn run_on_every_path_matches_stepwise_evolve_at_bench_sizes() {
         let mut want = start.clone();
         let mut next = vec![0.0; rows * cols];
         for _ in 0..steps {
-            evolve_on(Isa::Scalar, &want, &mut next, rows, cols, 0.1, boundary, Meter::off()).unwrap();
+            evolve_on(Supported::Scalar, &want, &mut next, rows, cols, 0.1, boundary, Meter::off()).unwrap();
             std::mem::swap(&mut want, &mut next);
         }
-        for isa in Isa::supported() {
+        for isa in Supported::all() {
             let mut grid = start.clone();
             let mut scratch = vec![f64::NAN; rows * cols];
             run_on(isa, &mut grid, &mut scratch, rows, cols, 0.1, boundary, steps, Meter::off()).unwrap();
@@ -249,7 +249,7 @@ proptest! {
         bands in 1usize..5, strip_cols in 1usize..60, seed in 0u64..1000, periodic in any::<bool>(), isa_index in 0usize..3,
     ) {
         let boundary = if periodic { Boundary::Periodic } else { Boundary::Fixed };
-        let isas = Isa::supported();
+        let isas = Supported::all();
         let isa = isas[isa_index % isas.len()];
         let start: Vec<f64> = (0..rows * cols).map(|k| ((k as f64 + seed as f64 * 0.37) * 0.754_877_666).fract()).collect();
         let want = reference_run(&start, rows, cols, 0.1, boundary, steps);

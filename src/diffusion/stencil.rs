@@ -1,4 +1,4 @@
-//! Row kernels of the explicit 5-point diffusion step, one implementation per [`Isa`].
+//! Row kernels of the explicit 5-point diffusion step, one implementation per path ([`Supported`]).
 //!
 //! Every cell is computed as `mid + ddt*(down + up + right + left - 4*mid)`, in that order and
 //! with separate multiplies and adds (no fused multiply-add), so every path is bit-identical to
@@ -12,7 +12,7 @@ mod avx2;
 mod avx512;
 
 use super::Boundary;
-use crate::isa::Isa;
+use crate::isa::Supported;
 
 /// One cell; argument order fixes the summation order. Every path's scalar heads and tails use it.
 #[inline(always)]
@@ -23,7 +23,7 @@ pub(super) fn cell(mid: f64, up: f64, down: f64, left: f64, right: f64, ddt: f64
 /// How rows are computed: the instruction-set path, and whether outputs bypass the caches.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct RowKernel {
-    isa: Isa,
+    isa: Supported,
     /// Non-temporal stores: for outputs too large to stay cached, they skip reading each output
     /// line before overwriting it (a third of a step's memory traffic). Call [`Self::finish`].
     /// Only the x86-64 paths stream.
@@ -32,10 +32,9 @@ pub(super) struct RowKernel {
 }
 
 impl RowKernel {
-    /// A kernel for `isa`, which must be supported by this CPU (checked: the SIMD paths rely on it).
-    pub(super) fn new(isa: Isa, streaming: bool) -> RowKernel {
-        assert!(isa.is_supported(), "{isa:?} is not supported by this CPU");
-        RowKernel { isa, streaming: streaming && isa != Isa::Scalar }
+    /// A kernel for the path `isa`.
+    pub(super) fn new(isa: Supported, streaming: bool) -> RowKernel {
+        RowKernel { isa, streaming: streaming && isa != Supported::Scalar }
     }
 
     /// Update one row from its neighbours `up` and `down` (each at least `out.len()` long).
@@ -67,13 +66,13 @@ impl RowKernel {
         }
         let interior = (&mut out0[1..n - 1], &mut out1[1..n - 1]);
         match self.isa {
+            Supported::Scalar => scalar::interior2(up, mid0, mid1, down, interior.0, interior.1, ddt),
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `new` checked that the CPU supports AVX2 and FMA.
-            Isa::Avx2 => unsafe { avx2::interior2(up, mid0, mid1, down, interior.0, interior.1, ddt) },
+            Supported::Avx2(avx2) => avx2::interior2(avx2, [up, mid0, mid1, down], [interior.0, interior.1], ddt),
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `new` checked that the CPU supports the AVX-512 set.
-            Isa::Avx512 => unsafe { avx512::interior2(up, mid0, mid1, down, interior.0, interior.1, ddt) },
-            _ => scalar::interior2(up, mid0, mid1, down, interior.0, interior.1, ddt),
+            Supported::Avx512(avx512) => {
+                avx512::interior2(avx512, [up, mid0, mid1, down], [interior.0, interior.1], ddt)
+            }
         }
         for (up, mid, down, out) in [(up, mid0, mid1, out0), (mid0, mid1, down, out1)] {
             self.edges(up, mid, down, out, ddt, boundary);
@@ -104,13 +103,11 @@ impl RowKernel {
     #[inline]
     pub(super) fn interior(self, up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], ddt: f64) {
         match self.isa {
+            Supported::Scalar => scalar::interior(up, mid, down, out, ddt),
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `new` checked that the CPU supports AVX2 and FMA.
-            Isa::Avx2 => unsafe { avx2::interior(up, mid, down, out, ddt, self.streaming) },
+            Supported::Avx2(avx2) => avx2::interior(avx2, up, mid, down, out, ddt, self.streaming),
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `new` checked that the CPU supports the AVX-512 set.
-            Isa::Avx512 => unsafe { avx512::interior(up, mid, down, out, ddt, self.streaming) },
-            _ => scalar::interior(up, mid, down, out, ddt),
+            Supported::Avx512(avx512) => avx512::interior(avx512, up, mid, down, out, ddt, self.streaming),
         }
     }
 

@@ -148,7 +148,7 @@ fn serial_and_parallel_steps_are_bit_identical() {
     for boundary in [Boundary::Fixed, Boundary::Periodic] {
         let mut serial = vec![0.0; rows * cols];
         let mut parallel = vec![0.0; rows * cols];
-        let kernel = RowKernel::new(crate::isa::active(), false);
+        let kernel = RowKernel::new(Supported::active(), false);
         step(kernel, &input, &mut serial, rows, cols, 0.1, boundary, 1, Meter::off());
         crate::pool::install(|_| step(kernel, &input, &mut parallel, rows, cols, 0.1, boundary, 2, Meter::off()))
             .unwrap();

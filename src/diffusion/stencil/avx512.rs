@@ -43,10 +43,24 @@ macro_rules! cells2 {
 /// `out` length `n-2`. With `streaming`, full vectors go out with non-temporal stores to 64-byte
 /// aligned addresses (the caller issues the sfence).
 ///
+/// Safe to call: the token proves the CPU has AVX-512 F/DQ/VL/BW.
+pub(super) fn interior(
+    _: crate::isa::Avx512Token,
+    up: &[f64],
+    mid: &[f64],
+    down: &[f64],
+    out: &mut [f64],
+    ddt: f64,
+    streaming: bool,
+) {
+    // SAFETY: the token proves the CPU has AVX-512 F/DQ/VL/BW.
+    unsafe { interior_avx512(up, mid, down, out, ddt, streaming) }
+}
+
 /// # Safety
 /// The CPU must support AVX-512 F/DQ/VL/BW.
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
-pub(super) unsafe fn interior(up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], ddt: f64, streaming: bool) {
+unsafe fn interior_avx512(up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], ddt: f64, streaming: bool) {
     let n = mid.len();
     assert!(n >= 3 && up.len() == n && down.len() == n && out.len() == n - 2);
     // Shifted by one cell, so that output `k` is input column `k+1` at the same index.
@@ -95,18 +109,21 @@ pub(super) unsafe fn interior(up: &[f64], mid: &[f64], down: &[f64], out: &mut [
 /// centre vectors are loaded once for both rows, 8 loads for 16 cells instead of 10. No
 /// streaming stores (the caller uses [`interior`] for those).
 ///
+/// Safe to call: the token proves the CPU has the AVX-512 set (F, DQ, VL, BW).
+pub(super) fn interior2(
+    _: crate::isa::Avx512Token,
+    [up, mid0, mid1, down]: [&[f64]; 4],
+    [out0, out1]: [&mut [f64]; 2],
+    ddt: f64,
+) {
+    // SAFETY: the token proves the CPU has the AVX-512 set (F, DQ, VL, BW).
+    unsafe { interior2_avx512([up, mid0, mid1, down], [out0, out1], ddt) }
+}
+
 /// # Safety
 /// The CPU must support AVX-512 F/DQ/VL/BW.
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")]
-pub(super) unsafe fn interior2(
-    up: &[f64],
-    mid0: &[f64],
-    mid1: &[f64],
-    down: &[f64],
-    out0: &mut [f64],
-    out1: &mut [f64],
-    ddt: f64,
-) {
+unsafe fn interior2_avx512([up, mid0, mid1, down]: [&[f64]; 4], [out0, out1]: [&mut [f64]; 2], ddt: f64) {
     let n = mid0.len();
     assert!(n >= 3 && up.len() == n && mid1.len() == n && down.len() == n);
     assert!(out0.len() == n - 2 && out1.len() == n - 2);
