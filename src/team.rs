@@ -25,8 +25,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// How long a worker spins for the next call after finishing one, and the caller for the workers
-/// after finishing its share, before parking. Measured on the 2-core VM: a Python loop of
-/// 512 x 512 steps calls again some 20-40 us after the previous call returned.
+/// after finishing its share, before parking: long enough for a Python loop of 512 x 512 steps to
+/// find the workers awake at its next call, short enough not to burn a core between calls.
 pub(crate) const SPIN: Duration = Duration::from_micros(100);
 
 /// The job of one call with its lifetime erased: it lives on the caller's stack until every

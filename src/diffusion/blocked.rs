@@ -20,9 +20,8 @@ use crate::progress::Meter;
 use crate::Error;
 use std::ops::Range;
 
-/// Bytes of ring buffer per band: a quarter of a 2 MiB L2. Measured on the 2-core Xeon: strips
-/// small enough for L1 (~176 columns at 8 steps) were slower than 1024-column strips in L2 (more
-/// calls, more ghost columns).
+/// Bytes of ring buffer per band: a quarter of a 2 MiB L2. Strips small enough for L1 measured
+/// slower than strips in L2 (more calls, more ghost columns).
 const RING_BYTES: usize = 512 << 10;
 /// Steps per pass. Measured at 4096^2: 8 steps per pass took 1.05x the time of 16, 24 took 0.92x.
 const STEPS_PER_PASS: usize = 16;

@@ -22,12 +22,12 @@ use crate::Error;
 use std::cell::RefCell;
 
 /// Bytes of a thread's two level buffers: half of a 2 MiB L2, leaving room for the source and
-/// destination rows that pass through. Measured at 512 x 512 on the 2-core Xeon (CPU time per
-/// cell, one thread): 1 MiB 0.43 ns, 1.5 MiB 0.52 ns, 768 KiB 0.58 ns, at 8 steps per pass.
+/// destination rows that pass through (larger and smaller buffers were both slower at 512 x 512;
+/// the figures are in the README's benchmark section).
 const LOCAL_BYTES: usize = 1 << 20;
 /// Steps per pass: the ghost rows a tile recomputes grow with it (about `t` extra rows per level
-/// on average), the passes over the source and destination grids shrink with it. 8 and 12 were
-/// alike at 512 x 512, 16 and 24 slower.
+/// on average), the passes over the source and destination grids shrink with it; 8 was the best
+/// measured at 512 x 512 (README, benchmark section).
 const STEPS_PER_PASS: usize = 8;
 
 /// How a run is cut: steps per pass and tiles (tasks) per pass.

@@ -26,10 +26,8 @@ pub enum Boundary {
 
 /// `run` on grids with fewer cells than this stays on the calling thread: waking workers costs more.
 const PARALLEL_MIN_CELLS: usize = 1 << 15;
-/// The same for one step (`evolve`), which pays for waking the pool on every call: about 12 us
-/// on the 2-core VM, where a 2-thread call with 2 us of work per thread took 14.5 us. Measured
-/// there (us per step, 1 thread against 2): 64 x 512 16 vs 24, 128 x 512 31 vs 32, 180 x 512
-/// 48 vs 40.
+/// The same for one step (`evolve`): below it, a step is too short for a second thread to pay
+/// for its start (measured by `examples/short_calls.rs`; figures in the README).
 const STEP_PARALLEL_MIN_CELLS: usize = 1 << 16;
 /// Steps on grids smaller than this (16 MiB a grid, a few milliseconds at most) run on the team
 /// for short calls (`pool::short`): static bands, a few microseconds to start and join. Larger

@@ -22,7 +22,7 @@ const REPORT_MIN_WORK: u64 = 1 << 22;
 /// With a progress callback, work items hold at most this many worst-case iterations (a
 /// millisecond or so on one core), but at least [`REPORT_MIN_ITEM_POINTS`] points (enough to
 /// keep the vector kernels' lanes busy), so that a cancel is seen soon also with a huge maxiter
-/// (within about 13 ms at maxiter 10^6). Grid rows longer than that are done in bands of
+/// (at most a few work items' time, even at maxiter 10^6). Grid rows longer than that are done in bands of
 /// columns.
 const REPORT_ITEM_WORK: u64 = 1 << 22;
 const REPORT_MIN_ITEM_POINTS: usize = 32;

@@ -36,7 +36,7 @@ const TRIAL_LIMIT: u64 = 67 * 67;
 
 /// The primes 67 to 251 as (p^-1 mod 2^64, (2^64 - 1) / p): multiplying by p^-1 maps the
 /// multiples of p one-to-one onto 0..=(2^64 - 1) / p, so p divides n iff n p^-1 mod 2^64 is at
-/// most that bound. Two instructions per prime and no branch: cheaper than the ~600 ns test that
+/// most that bound. Two instructions per prime and no branch: cheaper than the strong-probable-prime test that
 /// a quarter of the numbers surviving the primes below 64 would otherwise need.
 const MID_PRIMES: [(u64, u64); 36] = {
     let mut table = [(0, 0); 36];
