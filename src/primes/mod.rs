@@ -10,7 +10,8 @@
 //! - `miller_rabin`: [`is_prime`] and [`is_prime_batch`] (Miller-Rabin and Baillie-PSW);
 //! - `sieve`: the segmented sieve on the mod-30 wheel (`wheel`), with `presieve` for the primes
 //!   up to 107;
-//!   `range`: [`count_primes`] and [`primes_in_range`] on top of it.
+//!   `range`: [`count_primes`] and [`primes_in_range`] on top of it;
+//! - `pi`: [`prime_pi`] without sieving to x (Lagarias-Miller-Odlyzko) and [`nth_prime`].
 //!
 //! Every parallel kernel runs in the library's pool (`crate::pool`), and small inputs run on the
 //! calling thread without waking it.
@@ -100,6 +101,42 @@ pub fn is_prime_batch_with_progress(
     progress: Option<&mut Progress<'_>>,
 ) -> Result<(), Error> {
     miller_rabin::is_prime_batch(numbers, out, progress)
+}
+
+/// pi(x), the number of primes <= x, exact for every u64, without sieving up to x: the
+/// Lagarias-Miller-Odlyzko method with Deleglise-Rivat's easy leaves, in parallel on the
+/// library's pool (Lucy Hedgehog's method on the calling thread below 2^26). Time grows as
+/// x^(2/3) / log x, memory as x^(1/3) log^2 x (tens of MiB at 2^64).
+///
+/// Errors: [`Error::OutOfMemory`] if its tables or threads cannot be allocated.
+pub fn prime_pi(x: u64) -> Result<u64, Error> {
+    pi::pi(x, None)
+}
+
+/// [`prime_pi`], reporting to `progress` from x = 2^30 on: `done` and `total` count the numbers
+/// covered by its two sieves (the special leaves' sieve over [0, x / y] and P2's over
+/// (sqrt x, x / y], y about x^(1/3) log^2 x / 10); the leaves crowd at the start, so `done`
+/// moves fastest near the end.
+pub fn prime_pi_with_progress(x: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
+    pi::pi(x, progress)
+}
+
+/// The n-th prime: `nth_prime(1) == 2`, for every n whose prime fits in a u64, up to
+/// 425656284035217743 (the primes below 2^64; its prime is 18446744073709551557). Computed as
+/// pi(g) for an estimate g close to the answer (Riemann's R inverted) and a short sieve walk
+/// from g; costs about one [`prime_pi`].
+///
+/// Errors: [`Error::InvalidArgument`] for n = 0 or n > 425656284035217743;
+/// [`Error::OutOfMemory`] if the tables or threads cannot be allocated.
+pub fn nth_prime(n: u64) -> Result<u64, Error> {
+    pi::nth_prime(n, None)
+}
+
+/// [`nth_prime`], reporting to `progress` when the estimate is 2^30 or more, with the units of
+/// [`prime_pi_with_progress`] for the estimate; the walk after it (a small fraction of the time)
+/// looks for a cancel between windows.
+pub fn nth_prime_with_progress(n: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
+    pi::nth_prime(n, progress)
 }
 
 /// The number of primes p with lo <= p < hi, by a segmented sieve on the mod-30 wheel (one byte
