@@ -25,6 +25,8 @@ flags: NDArray[np.bool_] = hpkern.is_prime_batch(np.arange(1, 20))
 below: int = hpkern.count_primes(10**6)
 between: int = hpkern.count_primes(10**6, 2 * 10**6)
 listed: NDArray[np.uint64] = hpkern.primes(0, 100)
+millionth: int = hpkern.nth_prime(10**6)
+late: int = hpkern.nth_prime(10**9, progress=True)
 
 
 def stop_early(done: int, total: int) -> bool:

@@ -115,7 +115,7 @@ pub fn prime_pi(x: u64) -> Result<u64, Error> {
 
 /// [`prime_pi`], reporting to `progress` from x = 2^30 on: `done` and `total` count the numbers
 /// covered by its two sieves (the special leaves' sieve over [0, x / y] and P2's over
-/// (sqrt x, x / y], y about x^(1/3) log^2 x / 10); the leaves crowd at the start, so `done`
+/// (sqrt x, x / y], y a small multiple of x^(1/3)); the leaves crowd at the start, so `done`
 /// moves fastest near the end.
 pub fn prime_pi_with_progress(x: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
     pi::pi(x, progress)
@@ -139,8 +139,10 @@ pub fn nth_prime_with_progress(n: u64, progress: Option<&mut Progress<'_>>) -> R
     pi::nth_prime(n, progress)
 }
 
-/// The number of primes p with lo <= p < hi, by a segmented sieve on the mod-30 wheel (one byte
-/// per 30 numbers) run in parallel over chunks of segments. The base primes are bounded (by
+/// The number of primes p with lo <= p < hi. Long ranges are counted as
+/// [`prime_pi`]`(hi - 1) - prime_pi(lo - 1)` when that is estimated cheaper; the rest by a
+/// segmented sieve on the mod-30 wheel (one byte per 30 numbers) run in parallel over chunks of
+/// segments. The base primes are bounded (by
 /// 2^25, and lower for short ranges far from 0, where that is cheaper); survivors that such a
 /// sieve cannot prove prime are confirmed with [`is_prime`], so the count is exact for every
 /// range, near 2^64 included. Memory stays bounded: at most about 8 MiB of base primes (twice
@@ -153,7 +155,8 @@ pub fn count_primes(lo: u64, hi: u64) -> Result<u64, Error> {
 
 /// [`count_primes`], reporting to `progress` from 2^24 numbers on: `done` and `total` count the
 /// numbers of [lo, hi) sieved (`total = hi - lo`), a segment (about 31 million numbers) at a
-/// time per thread.
+/// time per thread; when the count comes from [`prime_pi`], they count its units (see
+/// [`prime_pi_with_progress`]) for pi(hi - 1) and pi(lo - 1).
 pub fn count_primes_with_progress(lo: u64, hi: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
     range::count_primes(lo, hi, progress)
 }

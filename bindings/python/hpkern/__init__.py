@@ -2,7 +2,7 @@
 
 Diffusion: :func:`evolve`, :func:`run`. Julia set: :func:`julia_grid`, :func:`calculate_z`.
 Primes: :func:`is_prime`, :func:`check_prime`, :func:`smallest_factor_in_range`,
-:func:`is_prime_batch`, :func:`count_primes`, :func:`primes`. Threads: :func:`set_num_threads`,
+:func:`is_prime_batch`, :func:`count_primes`, :func:`primes`, :func:`nth_prime`. Threads: :func:`set_num_threads`,
 :func:`get_num_threads`. Arrays are numpy arrays; failures reported by the library raise
 :class:`HpkError`.
 
@@ -22,12 +22,13 @@ from ._library import (backend_name, get_num_threads, isa_name, library_path, se
                        use_backend)
 from ._primes import (check_prime, count_primes, is_prime, is_prime_batch, primes,
                       smallest_factor_in_range)
+from ._primes import nth_prime
 from ._errors import Cancelled, HpkError
 from ._progress import Progress, ProgressCallback
 
 __all__ = [
     "evolve", "run", "julia_grid", "julia_tile", "calculate_z", "is_prime", "check_prime",
-    "smallest_factor_in_range", "is_prime_batch", "count_primes", "primes",
+    "smallest_factor_in_range", "is_prime_batch", "count_primes", "primes", "nth_prime",
     "set_num_threads", "get_num_threads", "isa_name", "library_path", "use_backend",
     "backend_name", "HpkError", "Cancelled", "Progress", "ProgressCallback", "Boundary", "ABI_VERSION", "BOUNDARY_FIXED",
     "BOUNDARY_PERIODIC", "STATUS_NAMES", "__version__",

@@ -21,7 +21,8 @@ pub(super) const MIN_X: u64 = 10_000;
 pub(super) fn choose_y(x: u64) -> u64 {
     let log = (x as f64).ln();
     let x16 = (x as f64).powf(1.0 / 6.0);
-    let alpha = (0.001103 * log * log - 0.00896211 * log + 1.00404).clamp(1.0, x16);
+    let scale: f64 = std::env::var("HPK_TMP_ALPHA").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+    let alpha = (scale * (0.001103 * log * log - 0.00896211 * log + 1.00404)).clamp(1.0, x16);
     let x13 = icbrt(x);
     ((x13 as f64 * alpha) as u64).clamp(x13.max(13), isqrt(x))
 }

@@ -16,6 +16,8 @@ const SMALL_LIMIT: u64 = 7920; // p_1000 = 7919
 /// Bounds of the walk's windows (numbers): enough for the estimate's usual error, little memory.
 const MIN_WINDOW: u64 = 1 << 16;
 const MAX_WINDOW: u64 = 1 << 26;
+/// n this close to [`MAX_N`] walk down from 2^64 (about 44 numbers per prime there).
+const NEAR_TOP: u64 = 1 << 20;
 
 /// The n-th prime (n = 1 gives 2), for 1 <= n <= [`MAX_N`]; reports to `progress` like `pi`
 /// when the estimate is 2^30 or more (`total` counts pi's units; the walk that follows, a
@@ -30,6 +32,10 @@ pub(crate) fn nth_prime(n: u64, progress: Option<&mut Progress<'_>>) -> Result<u
         let mut primes = try_vec(SMALL_N as usize, 0u64, "the small primes")?;
         range::primes_in_range(0, SMALL_LIMIT, &mut primes, None)?;
         return Ok(primes[n as usize - 1]);
+    }
+    if MAX_N - n < NEAR_TOP {
+        // pi(2^64 - 1) = MAX_N is published (and 2^64 - 1 is composite): walk down from the top.
+        return walk(n, u64::MAX - 1, MAX_N, Meter::off());
     }
     let guess = estimate(n);
     progress::track(progress, guess >= REPORT_FROM, work(guess).max(1), |meter| {
