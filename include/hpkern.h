@@ -394,7 +394,7 @@ hpk_status hpk_is_prime_batch(const uint64_t *numbers,
  * `total` count the numbers of [lo, hi) sieved (`total = hi - lo`), a segment of about 31
  * million numbers at a time per thread; by pi, when hi is 2^26 or more, they count the numbers
  * covered by the two sieves inside each pi(x) (its special leaves' over [0, x / y] and P2's over
- * (sqrt x, x / y], y about x^(1/3) log^2 x / 10), whose work crowds at their start.
+ * (sqrt x, x / y], y a small multiple of x^(1/3)), whose work crowds at their start.
  *
  * # Safety
  * `count` must point to a writable uint64_t.

@@ -3,6 +3,7 @@
 //! - 1 when n < p_b (trivial leaves: only 1 is left below p_b);
 //! - pi(n) - b + 2 when p_b <= n <= y (easy leaves: below p_b^2 > y only 1 and the primes from
 //!   p_b on are left), read from the prime table.
+//!
 //! The rest (n > y) are hard leaves, summed in `s2`.
 
 use super::lmo::Lmo;

@@ -67,8 +67,8 @@ impl LeafSieve {
     pub(super) fn begin_segment(&mut self, low: u64, primes: &[u32], c: usize) {
         self.low = low;
         self.words.fill(!0);
-        for b in 2..=c {
-            self.cross_off(b, u64::from(primes[b]), false);
+        for (b, &p) in primes.iter().enumerate().take(c + 1).skip(2) {
+            self.cross_off(b, u64::from(p), false);
         }
         let per_block = (BLOCK_BITS / 64) as usize;
         for (count, block) in self.blocks.iter_mut().zip(self.words.chunks_exact(per_block)) {
@@ -96,7 +96,7 @@ impl LeafSieve {
     /// [`rewind`](Self::rewind).
     #[inline]
     pub(super) fn count_to(&mut self, n: u64) -> u64 {
-        let end = (n - self.low + 1) / 2; // bits of the odd numbers <= n
+        let end = (n - self.low).div_ceil(2); // bits of the odd numbers <= n
         debug_assert!(end >= self.pos && end <= self.len() / 2);
         while (self.block as u64 + 1) * BLOCK_BITS <= end {
             self.block_sum += u64::from(self.blocks[self.block]);
@@ -165,7 +165,7 @@ mod tests {
             sieve.begin_segment(low, &primes, c);
             for b in c + 1..primes.len() {
                 // Survivors after crossing the first b - 1 primes.
-                let survives = |n: u64| primes[1..b].iter().all(|&p| n % u64::from(p) != 0);
+                let survives = |n: u64| primes[1..b].iter().all(|&p| !n.is_multiple_of(u64::from(p)));
                 sieve.rewind();
                 let mut want = 0;
                 let mut n = low;

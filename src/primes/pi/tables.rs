@@ -35,7 +35,7 @@ impl PrimeTable {
         }
         // Clear the bits above limit.
         let top = limit / 128;
-        let keep = (limit % 128 + 1) / 2; // bits of the last word that are <= limit
+        let keep = (limit % 128).div_ceil(2); // bits of the last word that are <= limit
         bits[top as usize] &= if keep >= 64 { !0 } else { (1u64 << keep) - 1 };
         let mut counts = try_vec(words, 0u32, "the prime table")?;
         let mut running = u32::from(limit >= 2);
@@ -69,7 +69,7 @@ impl PrimeTable {
             return 0;
         }
         let w = (n / 128) as usize;
-        let bits = (n % 128 + 1) / 2; // odd numbers 128 w + 1 .. n
+        let bits = (n % 128).div_ceil(2); // odd numbers 128 w + 1 .. n
         let mask = if bits >= 64 { !0 } else { (1u64 << bits) - 1 };
         u64::from(self.counts[w]) + u64::from((self.odd_prime_bits[w] & mask).count_ones())
     }
@@ -122,7 +122,7 @@ impl PhiTiny {
         let mut count = 0u16;
         for (r, slot) in below.iter_mut().enumerate() {
             let r = r as u64;
-            if r > 0 && [2, 3, 5, 7, 11, 13].iter().all(|p| r % p != 0) {
+            if r > 0 && [2, 3, 5, 7, 11, 13].iter().all(|p| !r.is_multiple_of(*p)) {
                 count += 1;
             }
             *slot = count;

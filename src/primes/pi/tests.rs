@@ -125,7 +125,6 @@ fn lmo_matches_the_tables_up_to_10_to_the_13() {
     }
 }
 
-
 /// pi(x) by Lucy's method, an independent algorithm (x <= 2^44).
 fn lucy_pi(x: u64) -> u64 {
     super::prime_pi(x, Meter::off()).unwrap()
@@ -136,7 +135,13 @@ fn lmo_equals_lucy_for_random_x_many_small_fewer_large() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for i in 0..1500 {
         // x spread over [10^4, 10^11): most small, a few large.
-        let digits = if i % 100 == 0 { 11 } else if i % 10 == 0 { 9 } else { 7 };
+        let digits = if i % 100 == 0 {
+            11
+        } else if i % 10 == 0 {
+            9
+        } else {
+            7
+        };
         let x = lmo::MIN_X + rng.next() % 10u64.pow(digits);
         assert_eq!(lmo_pi(x), lucy_pi(x), "pi({x})");
     }
@@ -180,7 +185,8 @@ fn the_public_pi_and_count_primes_dispatch_agree() {
 fn nth_prime_brackets_pi_and_known_values() {
     use super::nth::{estimate, MAX_N};
     let nth = |n| super::nth_prime(n, None).unwrap();
-    for (n, p) in [(1, 2), (2, 3), (3, 5), (1000, 7919), (1001, 7927), (1_000_000, 15_485_863), (50_847_534, 999_999_937)]
+    for (n, p) in
+        [(1, 2), (2, 3), (3, 5), (1000, 7919), (1001, 7927), (1_000_000, 15_485_863), (50_847_534, 999_999_937)]
     {
         assert_eq!(nth(n), p, "p_{n}");
     }
