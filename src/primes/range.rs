@@ -236,10 +236,11 @@ pub(super) fn count_primes(lo: u64, hi: u64, progress: Option<&mut Progress<'_>>
         return Ok(0);
     }
     if by_pi(lo, hi) {
+        // Reported in the sieve's units, numbers of [lo, hi): pi's work scaled to hi - lo.
         let (top, bottom) = (hi - 1, lo.saturating_sub(1));
-        let work = pi::work(top) + pi::work(bottom);
-        return progress::track(progress, work > 0 && top >= REPORT_MIN_NUMBERS, work.max(1), |meter| {
-            Ok(pi::pi_metered(top, meter)? - pi::pi_metered(bottom, meter)?)
+        let (total, work) = (hi - lo, pi::work(top) + pi::work(bottom));
+        return progress::track(progress, work > 0 && total >= REPORT_MIN_NUMBERS, total, |meter| {
+            Ok(pi::pi_scaled(top, meter, total, work)? - pi::pi_scaled(bottom, meter, total, work)?)
         });
     }
     progress::track(progress, hi - lo >= REPORT_MIN_NUMBERS, hi - lo, |meter| {

@@ -7,8 +7,8 @@
 //! The rest (n > y) are hard leaves, summed in `s2`.
 
 use super::lmo::Lmo;
+use super::Units;
 use crate::pool::Par;
-use crate::progress::Meter;
 use crate::Error;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -17,7 +17,7 @@ use std::sync::Mutex;
 const BATCH: usize = 32;
 
 /// The sum of the trivial and easy leaves, in parallel over the primes p_b.
-pub(super) fn easy_leaves(lmo: &Lmo, par: Par<'_>, meter: &Meter) -> Result<i128, Error> {
+pub(super) fn easy_leaves(lmo: &Lmo, par: Par<'_>, meter: &Units<'_>) -> Result<i128, Error> {
     let (x, y, a) = (lmo.x, lmo.y, lmo.a);
     let first = lmo.c.max(lmo.pi_sqrty) + 1;
     // From p^3 > x on, x / p^2 < p: every leaf is trivial, q ranging over the a - b primes

@@ -8,9 +8,8 @@
 //! O(x^(2/3) / log x) time, O(y) memory.
 
 use super::tables::{icbrt, moebius_lpf, PhiTiny, PrimeTable, PHI_C};
-use super::{easy, isqrt, lucy, p2, s2};
+use super::{easy, isqrt, lucy, p2, s2, Units};
 use crate::pool::Par;
-use crate::progress::Meter;
 use crate::Error;
 
 /// The smallest x this computes (y >= 13 = p_c must fit below sqrt(x)).
@@ -56,7 +55,7 @@ pub(super) fn work(x: u64) -> u64 {
 }
 
 /// pi(x) for x >= [`MIN_X`], on the threads of `par`.
-pub(super) fn pi(x: u64, par: Par<'_>, meter: &Meter) -> Result<u64, Error> {
+pub(super) fn pi(x: u64, par: Par<'_>, meter: &Units<'_>) -> Result<u64, Error> {
     debug_assert!(x >= MIN_X);
     let y = choose_y(x);
     let table = PrimeTable::new(y)?;
@@ -69,7 +68,7 @@ pub(super) fn pi(x: u64, par: Par<'_>, meter: &Meter) -> Result<u64, Error> {
     meter.check()?;
     let hard = s2::hard_leaves(&lmo, par, meter)?;
     let easy = easy::easy_leaves(&lmo, par, meter)?;
-    let pi_root = lucy::prime_pi(isqrt(x), meter)?;
+    let pi_root = lucy::prime_pi(isqrt(x), meter.meter)?;
     let p2 = p2::p2(x, y, a as u64, pi_root, par, meter)?;
     let pi = s1 + hard + easy + a as i128 - 1 - p2 as i128;
     Ok(u64::try_from(pi).expect("pi(x) is between 0 and x"))

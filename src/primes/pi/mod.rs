@@ -50,10 +50,48 @@ pub(super) fn pi(x: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Err
 /// [`pi`] with a meter (as inside another call's progress: `meter` then also gets this call's
 /// units, which the caller must have counted in its total).
 pub(super) fn pi_metered(x: u64, meter: &Meter) -> Result<u64, Error> {
+    pi_scaled(x, meter, 1, 1)
+}
+
+/// A meter seen through a scale: `add(n)` adds n * num / den (rounded down, so the total stays
+/// within what the caller announced), for callers that report pi's work in their own units.
+pub(super) struct Units<'a> {
+    pub(super) meter: &'a Meter,
+    num: u64,
+    den: u64,
+}
+
+impl<'a> Units<'a> {
+    /// `meter` itself, unscaled.
+    pub(super) fn plain(meter: &'a Meter) -> Units<'a> {
+        Units { meter, num: 1, den: 1 }
+    }
+
+    #[inline]
+    pub(super) fn add(&self, n: u64) {
+        if self.meter.is_active() {
+            self.meter.add((u128::from(n) * u128::from(self.num) / u128::from(self.den.max(1))) as u64);
+        }
+    }
+
+    #[inline]
+    pub(super) fn cancelled(&self) -> bool {
+        self.meter.cancelled()
+    }
+
+    #[inline]
+    pub(super) fn check(&self) -> Result<(), Error> {
+        self.meter.check()
+    }
+}
+
+/// [`pi_metered`], adding `work(x) * num / den` units to `meter` instead of `work(x)`.
+pub(super) fn pi_scaled(x: u64, meter: &Meter, num: u64, den: u64) -> Result<u64, Error> {
     if x < LMO_FROM {
         return prime_pi(x, meter);
     }
-    pool::install(|threads| lmo::pi(x, Par::on_pool(threads), meter))?
+    let units = if num == den { Units::plain(meter) } else { Units { meter, num, den } };
+    pool::install(|threads| lmo::pi(x, Par::on_pool(threads), &units))?
 }
 
 /// Units [`pi_metered`]`(x)` adds to its meter.

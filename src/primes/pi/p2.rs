@@ -6,7 +6,7 @@
 
 use super::super::sieve::{Scratch, Sieve, MAX_CHUNK};
 use super::super::wheel::RESIDUES;
-use super::isqrt;
+use super::{isqrt, Units};
 use crate::pool::Par;
 use crate::progress::Meter;
 use crate::Error;
@@ -48,7 +48,7 @@ struct ChunkSum {
 }
 
 /// P2(x, a) with a = pi(y), given `pi_root` = pi(isqrt(x)).
-pub(super) fn p2(x: u64, y: u64, a: u64, pi_root: u64, par: Par<'_>, meter: &Meter) -> Result<u128, Error> {
+pub(super) fn p2(x: u64, y: u64, a: u64, pi_root: u64, par: Par<'_>, meter: &Units<'_>) -> Result<u128, Error> {
     let root = isqrt(x);
     if root <= y {
         return Ok(0);
@@ -124,11 +124,11 @@ impl Job<'_> {
         ps: &mut Vec<u32>,
         b0: u64,
         b1: u64,
-        meter: &Meter,
+        meter: &Units<'_>,
     ) -> ChunkSum {
         let mut sum = ChunkSum::default();
         let (pk0, pk1) = ((self.y + 1) / 30, (self.root + 1).div_ceil(30));
-        self.sieve.run(sc, b0, b1, meter, |start, bytes, n| {
+        self.sieve.run(sc, b0, b1, meter.meter, |start, bytes, n| {
             let seg_lo = 30 * start;
             let seg_hi = 30 * (start + bytes.len() as u64);
             // The p with t = x / p in [seg_lo, seg_hi): p in (x / seg_hi, x / seg_lo].

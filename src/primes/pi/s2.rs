@@ -11,8 +11,8 @@
 
 use super::leaf_sieve::LeafSieve;
 use super::lmo::Lmo;
+use super::Units;
 use crate::pool::Par;
-use crate::progress::Meter;
 use crate::Error;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -52,7 +52,7 @@ pub(super) fn segment_len(limit: u64) -> u64 {
 }
 
 /// The sum of the hard special leaves; `meter` gets the sieved numbers, a segment at a time.
-pub(super) fn hard_leaves(lmo: &Lmo, par: Par<'_>, meter: &Meter) -> Result<i128, Error> {
+pub(super) fn hard_leaves(lmo: &Lmo, par: Par<'_>, meter: &Units<'_>) -> Result<i128, Error> {
     let len = segment_len(lmo.limit);
     let segments = lmo.limit.div_ceil(len);
     let mut units = Vec::new();
@@ -90,7 +90,7 @@ pub(super) fn hard_leaves(lmo: &Lmo, par: Par<'_>, meter: &Meter) -> Result<i128
 }
 
 /// The leaves of segments [s0, s1); `None` if cancelled.
-fn unit(lmo: &Lmo, sieve: &mut LeafSieve, (s0, s1): (u64, u64), len: u64, meter: &Meter) -> Option<UnitSum> {
+fn unit(lmo: &Lmo, sieve: &mut LeafSieve, (s0, s1): (u64, u64), len: u64, meter: &Units<'_>) -> Option<UnitSum> {
     let (x, y, c, max_b) = (lmo.x, lmo.y, lmo.c, lmo.max_b);
     let primes = &lmo.table.primes;
     let mut counts = vec![0u64; max_b + 1];

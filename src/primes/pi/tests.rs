@@ -101,7 +101,7 @@ pub(crate) const PI_POW2: [u64; 65] = [
 
 /// LMO itself (not the dispatch), serially.
 fn lmo_pi(x: u64) -> u64 {
-    lmo::pi(x, Par::serial(), Meter::off()).unwrap()
+    lmo::pi(x, Par::serial(), &super::Units::plain(Meter::off())).unwrap()
 }
 
 struct Rng(u64);
@@ -213,7 +213,7 @@ fn nth_prime_brackets_pi_and_known_values() {
 #[test]
 fn cancelled_meters_stop_pi_and_nth() {
     let cancelled = Meter::cancelled_for_tests();
-    assert_eq!(lmo::pi(1 << 40, Par::serial(), &cancelled), Err(Error::Cancelled));
+    assert_eq!(lmo::pi(1 << 40, Par::serial(), &super::Units::plain(&cancelled)), Err(Error::Cancelled));
     assert_eq!(super::pi_metered(1 << 40, &cancelled), Err(Error::Cancelled));
     let mut calls = 0;
     let mut stop = |_: u64, _: u64| {
