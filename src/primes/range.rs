@@ -240,7 +240,9 @@ pub(super) fn count_primes(lo: u64, hi: u64, progress: Option<&mut Progress<'_>>
         let (top, bottom) = (hi - 1, lo.saturating_sub(1));
         let (total, work) = (hi - lo, pi::work(top) + pi::work(bottom));
         return progress::track(progress, work > 0 && total >= REPORT_MIN_NUMBERS, total, |meter| {
-            Ok(pi::pi_scaled(top, meter, total, work)? - pi::pi_scaled(bottom, meter, total, work)?)
+            let count = pi::pi_scaled(top, meter, total, work)? - pi::pi_scaled(bottom, meter, total, work)?;
+            meter.set(total); // the scaled units round down
+            Ok(count)
         });
     }
     progress::track(progress, hi - lo >= REPORT_MIN_NUMBERS, hi - lo, |meter| {
