@@ -16,6 +16,7 @@ import gmpy2
 import numpy as np
 from numba import njit, prange
 
+import pi_counting
 from common import CORES, Interleaved, Row, check
 
 TRIAL_PRIME = 100_109_100_129_100_151
@@ -182,4 +183,6 @@ def counting(hpkern, primesieve: Primesieve) -> list[Row]:
 
 
 def run(hpkern, peers) -> list[Row]:
-    return trial_division(hpkern, peers) + miller_rabin(hpkern) + counting(hpkern, Primesieve())
+    primesieve = Primesieve()
+    return (trial_division(hpkern, peers) + miller_rabin(hpkern) + counting(hpkern, primesieve)
+            + pi_counting.rows(hpkern, primesieve))

@@ -466,17 +466,23 @@ hpk_status hpk_is_prime_batch(const uint64_t *numbers,
                               bool *is_prime);
 
 /**
- * The number of primes p with lo <= p < hi, into `*count`, by a segmented sieve of
- * Eratosthenes run in parallel over segments. `lo >= hi` gives 0. Cost grows with hi - lo
- * (pi(10^9) takes a fraction of a second) plus sqrt(hi).
+ * The number of primes p with lo <= p < hi, into `*count`, exact for every 64-bit range
+ * (`hpk_count_primes(0, UINT64_MAX, &n)` gives pi(2^64 - 1) = 425656284035217743). `lo >= hi`
+ * gives 0. The method is chosen by estimated cost: short ranges by a segmented sieve of
+ * Eratosthenes in parallel over segments (cost grows with hi - lo plus sqrt(hi)); long ranges
+ * as pi(hi - 1) - pi(lo - 1), each pi(x) by the Lagarias-Miller-Odlyzko method without sieving
+ * up to x (cost grows as x^(2/3) / log x: pi(10^12) in a fraction of a second, pi(10^16) in
+ * tens of seconds; memory as x^(1/3) log^2 x, tens of MiB near 2^64).
  *
  * Returns HPK_OK; HPK_ERR_NULL_POINTER if `count` is NULL; HPK_ERR_OUT_OF_MEMORY if the sieve's
- * buffers or threads cannot be allocated; HPK_ERR_CANCELLED if the progress handler asked to
- * stop (`*count` is then untouched).
+ * buffers, the tables or threads cannot be allocated; HPK_ERR_CANCELLED if the progress handler
+ * asked to stop (`*count` is then untouched).
  *
- * Progress (hpk_set_progress_handler), when `hi - lo` is 2^24 or more: `done` and `total` count
- * the numbers of [lo, hi) sieved (`total = hi - lo`), a segment of about 31 million numbers at a
- * time per thread.
+ * Progress (hpk_set_progress_handler): by the sieve, when `hi - lo` is 2^24 or more, `done` and
+ * `total` count the numbers of [lo, hi) sieved (`total = hi - lo`), a segment of about 31
+ * million numbers at a time per thread; by pi, when hi is 2^26 or more, they count the numbers
+ * covered by the two sieves inside each pi(x) (its special leaves' over [0, x / y] and P2's over
+ * (sqrt x, x / y], y a small multiple of x^(1/3)), whose work crowds at their start.
  *
  * # Safety
  * `count` must point to a writable uint64_t.
@@ -484,6 +490,29 @@ hpk_status hpk_is_prime_batch(const uint64_t *numbers,
 hpk_status hpk_count_primes(uint64_t lo,
                             uint64_t hi,
                             uint64_t *count);
+
+/**
+ * The n-th prime, into `*p`: n = 1 gives 2, n = 425656284035217743 (the number of primes below
+ * 2^64) gives 18446744073709551557, the largest prime below 2^64. Computed as pi(g) by the
+ * Lagarias-Miller-Odlyzko method (see hpk_count_primes) for an estimate g close to the answer
+ * (Riemann's R function inverted), then a short sieve walk from g to the n-th prime: about the
+ * cost of one pi(p_n).
+ *
+ * Returns HPK_OK; HPK_ERR_NULL_POINTER if `p` is NULL; HPK_ERR_INVALID_ARGUMENT if `p` is
+ * misaligned, n = 0, or n > 425656284035217743 (the answer would not fit in 64 bits);
+ * HPK_ERR_OUT_OF_MEMORY if the tables or threads cannot be allocated; HPK_ERR_CANCELLED if the
+ * progress handler asked to stop (`*p` is then untouched).
+ *
+ * Progress (hpk_set_progress_handler), when the estimate is 2^30 or more (n above about 54
+ * million): `done` and `total` count the numbers covered by the sieves inside pi(g) (see
+ * hpk_count_primes); the walk after it (a small part of the time) looks for a cancel between
+ * windows.
+ *
+ * # Safety
+ * `p` must point to a writable uint64_t.
+ */
+hpk_status hpk_nth_prime(uint64_t n,
+                         uint64_t *p);
 
 /**
  * The primes p with lo <= p < hi, ascending, into `primes[0 .. *written]`.

@@ -39,6 +39,7 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install "the venv module"
 [ -f "$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ] \
     || apt_install "Python.h (for Cython)" python3-dev
 ldconfig -p | grep -q 'libprimesieve\.so' || apt_install "libprimesieve" libprimesieve-dev
+ldconfig -p | grep -q 'libprimecount\.so' || apt_install "libprimecount" primecount
 
 # -- the Python peers --------------------------------------------------------------------------
 [ -x "$venv/bin/python" ] || { rm -rf "$venv"; python3 -m venv "$venv" || die "python3 -m venv failed"; }

@@ -122,6 +122,14 @@ static void primes(void) {
     check(hpk_count_primes(0, UINT64_C(1000000000), &count), "hpk_count_primes");
     printf("primes: pi(10^9) = %" PRIu64 " (known: 50847534)\n", count);
 
+    /* Long ranges are counted without sieving them (Lagarias-Miller-Odlyzko): pi(10^13) in
+     * about a second; and the n-th prime from pi() near an estimate plus a short sieve. */
+    check(hpk_count_primes(0, UINT64_C(10000000000000) + 1, &count), "hpk_count_primes");
+    printf("primes: pi(10^13) = %" PRIu64 " (known: 346065536839)\n", count);
+    uint64_t nth = 0;
+    check(hpk_nth_prime(UINT64_C(1000000000), &nth), "hpk_nth_prime");
+    printf("primes: the 10^9-th prime is %" PRIu64 " (known: 22801763489)\n", nth);
+
     /* Listing primes: a call with capacity 0 is a size query (it reports BUFFER_TOO_SMALL, or OK
      * when the range holds no prime), then a second call fills a buffer of exactly that size. */
     const uint64_t lo = 0, hi = 100;
@@ -173,18 +181,18 @@ static double monotonic_seconds(void) {
  * so far and the total (here: numbers sieved of the range). Returning nonzero cancels the call. */
 static int32_t show_progress(void *user_data, uint64_t done, uint64_t total) {
     double deadline = *(const double *)user_data;
-    printf("\rprogress: counting the primes below 10^11: %5.2f%%", 100.0 * (double)done / (double)total);
+    printf("\rprogress: counting the primes below 10^16: %5.2f%%", 100.0 * (double)done / (double)total);
     fflush(stdout);
     return monotonic_seconds() > deadline; /* past the deadline: stop */
 }
 
-/* Progress reports and cancellation: pi(10^11) would take tens of seconds; stop it after 0.3 s. */
+/* Progress reports and cancellation: pi(10^16) would take tens of seconds; stop it after 0.3 s. */
 static void progress(void) {
     double deadline = monotonic_seconds() + 0.3;
     /* For later calls on this thread: a report at most every 50 ms (0 means the default, 100 ms). */
     check(hpk_set_progress_handler(show_progress, &deadline, 50), "hpk_set_progress_handler");
     uint64_t count = 0;
-    hpk_status status = hpk_count_primes(0, UINT64_C(100000000000), &count);
+    hpk_status status = hpk_count_primes(0, UINT64_C(10000000000000000), &count);
     printf("\n");
     check(hpk_set_progress_handler(NULL, NULL, 0), "hpk_set_progress_handler"); /* NULL removes it */
     if (status == HPK_ERR_CANCELLED) { /* `count` is left untouched */
@@ -192,7 +200,7 @@ static void progress(void) {
                hpk_last_error_message());
     } else {
         check(status, "hpk_count_primes");
-        printf("progress: pi(10^11) = %" PRIu64 " before the deadline\n", count);
+        printf("progress: pi(10^16) = %" PRIu64 " before the deadline\n", count);
     }
 }
 

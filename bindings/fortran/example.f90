@@ -112,6 +112,13 @@ contains
       call check(hpk_count_primes(0_c_int64_t, 1000000000_c_int64_t, count), "hpk_count_primes")
       print '(a, i0, a)', "primes: pi(10^9) = ", count, " (known: 50847534)"
 
+      ! Long ranges are counted without sieving them (Lagarias-Miller-Odlyzko): pi(10^13) in
+      ! about a second; and the n-th prime from pi() near an estimate plus a short sieve.
+      call check(hpk_prime_pi(10000000000000_c_int64_t, count), "hpk_prime_pi")
+      print '(a, i0, a)', "primes: pi(10^13) = ", count, " (known: 346065536839)"
+      call check(hpk_nth_prime(1000000000_c_int64_t, count), "hpk_nth_prime")
+      print '(a, i0, a)', "primes: the 10^9-th prime is ", count, " (known: 22801763489)"
+
       ! hpk_list_primes makes the size query and allocates the list.
       call check(hpk_list_primes(0_c_int64_t, 100_c_int64_t, list), "hpk_list_primes")
       write (*, '(a, i0, a)', advance="no") "primes: the ", size(list), " primes below 100:"
@@ -143,7 +150,7 @@ contains
          " primes (known: 3618282), the last ", last
    end subroutine prime_stream
 
-   !> Progress reports and cancellation: pi(10^11) would take tens of seconds; the handler
+   !> Progress reports and cancellation: pi(10^16) would take tens of seconds; the handler
    !> show_progress (below the program) prints the percentage done and stops the call at its
    !> fifth report. (When the work had gone further by then, the library reports once more where
    !> it stopped: that report's return value is ignored.)
@@ -157,14 +164,14 @@ contains
       reports = 0
       call check(hpk_set_progress(show_progress, 50_c_int32_t, c_loc(reports)), "hpk_set_progress")
       count = 0
-      status = hpk_count_primes(0_c_int64_t, 100000000000_c_int64_t, count)
+      status = hpk_count_primes(0_c_int64_t, 10000000000000000_c_int64_t, count)
       call check(hpk_clear_progress(), "hpk_clear_progress") ! later calls report nothing
       if (status == HPK_ERR_CANCELLED) then ! count is left untouched
          print '(a, i0, a, a, a, a, a)', "progress: stopped after ", reports, " reports: ", &
             hpk_status_string(status), " (", hpk_error_message(), ")"
       else
          call check(status, "hpk_count_primes")
-         print '(a, i0)', "progress: pi(10^11) = ", count
+         print '(a, i0)', "progress: pi(10^16) = ", count
       end if
    end subroutine progress
 
@@ -185,6 +192,6 @@ function show_progress(user_data, done, total) result(cancel) bind(C)
 
    call c_f_pointer(user_data, reports)
    reports = reports + 1
-   print '(a, f5.2, a)', "progress: counting the primes below 10^11: ", 100*real(done)/real(total), "%"
+   print '(a, f5.2, a)', "progress: counting the primes below 10^16: ", 100*real(done)/real(total), "%"
    cancel = merge(1, 0, reports >= 5)
 end function show_progress

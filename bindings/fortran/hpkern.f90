@@ -116,9 +116,9 @@ module hpkern
    public :: hpk_diffusion_evolve, hpk_diffusion_run, hpk_julia_calculate_z, hpk_julia_grid, hpk_julia_tile, &
              hpk_last_error_message, hpk_prime_stream_new, hpk_prime_stream_next, hpk_prime_stream_position, &
              hpk_prime_stream_free, hpk_smallest_factor_in_range, hpk_check_prime, hpk_is_prime, &
-             hpk_is_prime_batch, hpk_count_primes, hpk_primes_in_range, hpk_set_progress_handler, &
-             hpk_status_message, hpk_set_num_threads, hpk_get_num_threads, hpk_version, hpk_abi_version, &
-             hpk_isa_name
+             hpk_is_prime_batch, hpk_count_primes, hpk_nth_prime, hpk_primes_in_range, &
+             hpk_set_progress_handler, hpk_status_message, hpk_set_num_threads, hpk_get_num_threads, &
+             hpk_version, hpk_abi_version, hpk_isa_name
 
    interface
       !> One explicit step of the 2D diffusion equation from `in` into `out`:
@@ -294,9 +294,13 @@ module hpkern
          integer(c_int32_t) :: status
       end function hpk_is_prime_batch
 
-      !> The number of primes p with lo <= p < hi, into `*count`, by a segmented sieve of
-      !> Eratosthenes run in parallel over segments. `lo >= hi` gives 0. Cost grows with hi - lo
-      !> (pi(10^9) takes a fraction of a second) plus sqrt(hi).
+      !> The number of primes p with lo <= p < hi, into `*count`, exact for every 64-bit range
+      !> (`hpk_count_primes(0, UINT64_MAX, &n)` gives pi(2^64 - 1) = 425656284035217743). `lo >= hi`
+      !> gives 0. The method is chosen by estimated cost: short ranges by a segmented sieve of
+      !> Eratosthenes in parallel over segments (cost grows with hi - lo plus sqrt(hi)); long ranges
+      !> as pi(hi - 1) - pi(lo - 1), each pi(x) by the Lagarias-Miller-Odlyzko method without sieving
+      !> up to x (cost grows as x^(2/3) / log x: pi(10^12) in a fraction of a second, pi(10^16) in
+      !> tens of seconds; memory as x^(1/3) log^2 x, tens of MiB near 2^64).
       !> uint64_t values as integer(c_int64_t) (see the module header): lo, hi, count.
       function hpk_count_primes(lo, hi, count) result(status) bind(C, name="hpk_count_primes")
          import :: c_int32_t, c_int64_t
@@ -304,6 +308,19 @@ module hpkern
          integer(c_int64_t), intent(inout), optional :: count
          integer(c_int32_t) :: status
       end function hpk_count_primes
+
+      !> The n-th prime, into `*p`: n = 1 gives 2, n = 425656284035217743 (the number of primes below
+      !> 2^64) gives 18446744073709551557, the largest prime below 2^64. Computed as pi(g) by the
+      !> Lagarias-Miller-Odlyzko method (see hpk_count_primes) for an estimate g close to the answer
+      !> (Riemann's R function inverted), then a short sieve walk from g to the n-th prime: about the
+      !> cost of one pi(p_n).
+      !> uint64_t values as integer(c_int64_t) (see the module header): n, p.
+      function hpk_nth_prime(n, p) result(status) bind(C, name="hpk_nth_prime")
+         import :: c_int32_t, c_int64_t
+         integer(c_int64_t), value :: n
+         integer(c_int64_t), intent(inout), optional :: p
+         integer(c_int32_t) :: status
+      end function hpk_nth_prime
 
       !> The primes p with lo <= p < hi, ascending, into `primes[0 .. *written]`.
       !> uint64_t values as integer(c_int64_t) (see the module header): lo, hi, primes.
@@ -396,7 +413,7 @@ module hpkern
    ! checks the copy, not your array, for overlap and alignment.
    ! ------------------------------------------------------------------------------------------
    public :: hpk_evolve, hpk_run, hpk_julia, hpk_calculate_z, hpk_is_prime_array, hpk_list_primes, &
-             hpk_version_string, hpk_isa_string, hpk_error_message, hpk_status_string, hpk_c_string
+             hpk_prime_pi, hpk_version_string, hpk_isa_string, hpk_error_message, hpk_status_string, hpk_c_string
 
    ! ------------------------------------------------------------------------------------------
    ! Primes as a stream (the header's hpk_prime_stream_*): the primes of [lo, hi) a buffer at a
@@ -622,6 +639,24 @@ contains
       call hpk_prime_stream_free(stream%handle)
       stream%handle = c_null_ptr
    end subroutine hpk_stream_close
+
+   !> count = pi(x), the number of primes <= x (hpk_count_primes(0, x + 1), which counts long
+   !> ranges by the Lagarias-Miller-Odlyzko method without sieving to x). x is a uint64_t bit
+   !> pattern: -1_c_int64_t stands for 2**64 - 1, whose pi is 425656284035217743. The n-th
+   !> prime needs no wrapper: status = hpk_nth_prime(n, p) (p >= 2**63 arrives negative).
+   function hpk_prime_pi(x, count) result(status)
+      integer(c_int64_t), intent(in) :: x
+      integer(c_int64_t), intent(out) :: count
+      integer(c_int32_t) :: status
+
+      count = 0
+      if (x == -1_c_int64_t) then
+         ! 2**64 - 1 is not prime: [0, 2**64 - 1) holds the same primes as [0, 2**64 - 1].
+         status = hpk_count_primes(0_c_int64_t, x, count)
+      else
+         status = hpk_count_primes(0_c_int64_t, x + 1_c_int64_t, count)
+      end if
+   end function hpk_prime_pi
 
    !> A copy of the NUL-terminated C string at `text` as a Fortran string ("" for NULL).
    function hpk_c_string(text) result(string)

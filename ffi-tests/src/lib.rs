@@ -101,6 +101,7 @@ pub type CheckPrime = unsafe extern "C" fn(u64, *mut bool) -> HpkStatus;
 pub type IsPrime = unsafe extern "C" fn(u64, *mut bool) -> HpkStatus;
 pub type IsPrimeBatch = unsafe extern "C" fn(*const u64, usize, *mut bool) -> HpkStatus;
 pub type CountPrimes = unsafe extern "C" fn(u64, u64, *mut u64) -> HpkStatus;
+pub type NthPrime = unsafe extern "C" fn(u64, *mut u64) -> HpkStatus;
 pub type PrimesInRange = unsafe extern "C" fn(u64, u64, *mut u64, usize, *mut usize) -> HpkStatus;
 /// `hpk_prime_stream`: opaque, only pointers to it exist.
 #[repr(C)]
@@ -184,6 +185,7 @@ function_table!(
     is_prime: IsPrime = "hpk_is_prime",
     is_prime_batch: IsPrimeBatch = "hpk_is_prime_batch",
     count_primes: CountPrimes = "hpk_count_primes",
+    nth_prime: NthPrime = "hpk_nth_prime",
     primes_in_range: PrimesInRange = "hpk_primes_in_range",
     prime_stream_new: PrimeStreamNew = "hpk_prime_stream_new",
     prime_stream_next: PrimeStreamNext = "hpk_prime_stream_next",

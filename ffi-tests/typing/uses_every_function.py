@@ -27,6 +27,8 @@ between: int = hpkern.count_primes(10**6, 2 * 10**6)
 listed: NDArray[np.uint64] = hpkern.primes(0, 100)
 chunks: list[NDArray[np.uint64]] = list(hpkern.iter_primes(10**6, chunk=1000))
 first_primes: list[int] = list(hpkern.iter_primes(0, 30, as_ints=True))
+millionth: int = hpkern.nth_prime(10**6)
+late: int = hpkern.nth_prime(10**9, progress=True)
 
 
 def stop_early(done: int, total: int) -> bool:

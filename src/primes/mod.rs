@@ -13,11 +13,14 @@
 //!   up to 107;
 //!   `range`: [`count_primes`] and [`primes_in_range`] on top of it;
 //!   `stream`: [`PrimeStream`], the primes of a range in order, a buffer at a time.
+//! - `pi`: [`prime_pi`] without sieving to x (Lagarias-Miller-Odlyzko);
+//! - `nth`: [`nth_prime`], pi() near an estimate plus a short walk of the sieve (`range`).
 //!
 //! Every parallel kernel runs in the library's pool (`crate::pool`), and small inputs run on the
 //! calling thread without waking it.
 
 mod arith;
+mod nth;
 mod pi;
 mod primality;
 mod range;
@@ -104,8 +107,46 @@ pub fn is_prime_batch_with_progress(
     primality::is_prime_batch(numbers, out, progress)
 }
 
-/// The number of primes p with lo <= p < hi, by a segmented sieve on the mod-30 wheel (one byte
-/// per 30 numbers) run in parallel over chunks of segments. The base primes are bounded (by
+/// pi(x), the number of primes <= x, exact for every u64, without sieving up to x: the
+/// Lagarias-Miller-Odlyzko method with Deleglise-Rivat's easy leaves, in parallel on the
+/// library's pool (Lucy Hedgehog's method on the calling thread below 2^26). Time grows as
+/// x^(2/3) / log x, memory as x^(1/3) log^2 x (tens of MiB at 2^64).
+///
+/// Errors: [`Error::OutOfMemory`] if its tables or threads cannot be allocated.
+pub fn prime_pi(x: u64) -> Result<u64, Error> {
+    pi::pi(x, None)
+}
+
+/// [`prime_pi`], reporting to `progress` from x = 2^30 on: `done` and `total` count the numbers
+/// covered by its two sieves (the special leaves' sieve over [0, x / y] and P2's over
+/// (sqrt x, x / y], y a small multiple of x^(1/3)); the leaves crowd at the start, so `done`
+/// moves fastest near the end.
+pub fn prime_pi_with_progress(x: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
+    pi::pi(x, progress)
+}
+
+/// The n-th prime: `nth_prime(1) == 2`, for every n whose prime fits in a u64, up to
+/// 425656284035217743 (the primes below 2^64; its prime is 18446744073709551557). Computed as
+/// pi(g) for an estimate g close to the answer (Riemann's R inverted) and a short sieve walk
+/// from g; costs about one [`prime_pi`].
+///
+/// Errors: [`Error::InvalidArgument`] for n = 0 or n > 425656284035217743;
+/// [`Error::OutOfMemory`] if the tables or threads cannot be allocated.
+pub fn nth_prime(n: u64) -> Result<u64, Error> {
+    nth::nth_prime(n, None)
+}
+
+/// [`nth_prime`], reporting to `progress` when the estimate is 2^30 or more, with the units of
+/// [`prime_pi_with_progress`] for the estimate; the walk after it (a small fraction of the time)
+/// looks for a cancel between windows.
+pub fn nth_prime_with_progress(n: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
+    nth::nth_prime(n, progress)
+}
+
+/// The number of primes p with lo <= p < hi. Long ranges are counted as
+/// [`prime_pi`]`(hi - 1) - prime_pi(lo - 1)` when that is estimated cheaper; the rest by a
+/// segmented sieve on the mod-30 wheel (one byte per 30 numbers) run in parallel over chunks of
+/// segments. The base primes are bounded (by
 /// 2^25, and lower for short ranges far from 0, where that is cheaper); survivors that such a
 /// sieve cannot prove prime are confirmed with [`is_prime`], so the count is exact for every
 /// range, near 2^64 included. Memory stays bounded: at most about 8 MiB of base primes (twice
@@ -118,7 +159,8 @@ pub fn count_primes(lo: u64, hi: u64) -> Result<u64, Error> {
 
 /// [`count_primes`], reporting to `progress` from 2^24 numbers on: `done` and `total` count the
 /// numbers of [lo, hi) sieved (`total = hi - lo`), a segment (about 31 million numbers) at a
-/// time per thread.
+/// time per thread; when the count comes from [`prime_pi`], they count its units (see
+/// [`prime_pi_with_progress`]) for pi(hi - 1) and pi(lo - 1).
 pub fn count_primes_with_progress(lo: u64, hi: u64, progress: Option<&mut Progress<'_>>) -> Result<u64, Error> {
     range::count_primes(lo, hi, progress)
 }

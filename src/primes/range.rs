@@ -235,6 +235,16 @@ pub(super) fn count_primes(lo: u64, hi: u64, progress: Option<&mut Progress<'_>>
     if lo >= hi {
         return Ok(0);
     }
+    if by_pi(lo, hi) {
+        // Reported in the sieve's units, numbers of [lo, hi): pi's work scaled to hi - lo.
+        let (top, bottom) = (hi - 1, lo.saturating_sub(1));
+        let (total, work) = (hi - lo, pi::work(top) + pi::work(bottom));
+        return progress::track(progress, work > 0 && total >= REPORT_MIN_NUMBERS, total, |meter| {
+            let count = pi::pi_scaled(top, meter, total, work)? - pi::pi_scaled(bottom, meter, total, work)?;
+            meter.set(total); // the scaled units round down
+            Ok(count)
+        });
+    }
     progress::track(progress, hi - lo >= REPORT_MIN_NUMBERS, hi - lo, |meter| {
         run(lo, hi, meter, |plan, par, scratch| {
             let total = AtomicU64::new(wheel_primes(lo, hi).count() as u64);
@@ -245,6 +255,18 @@ pub(super) fn count_primes(lo: u64, hi: u64, progress: Option<&mut Progress<'_>>
         })
     })
 }
+
+/// Whether [lo, hi) is counted faster as pi(hi - 1) - pi(lo - 1) than by the sieve: long
+/// ranges (see the crossover measured in README's benchmarks).
+fn by_pi(lo: u64, hi: u64) -> bool {
+    let sieve_ns = choose_bound(hi, hi - lo, 16).1;
+    let pi_ns = pi::pi_estimate_ns(hi - 1) + pi::pi_estimate_ns(lo.saturating_sub(1));
+    PI_ADVANTAGE * pi_ns < sieve_ns
+}
+
+/// How much cheaper pi's estimate must be: its estimate is for one thread, like the sieve's,
+/// but its cost is less certain.
+const PI_ADVANTAGE: f64 = 4.0;
 
 /// See [`super::primes_in_range_with_progress`].
 pub(super) fn primes_in_range(

@@ -156,6 +156,10 @@ FUNCTIONS: Final[dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {
         ('hi', 'uint64_t'),
         ('count', 'uint64_t *'),
     )),
+    'hpk_nth_prime': ('hpk_status', (
+        ('n', 'uint64_t'),
+        ('p', 'uint64_t *'),
+    )),
     'hpk_primes_in_range': ('hpk_status', (
         ('lo', 'uint64_t'),
         ('hi', 'uint64_t'),
@@ -280,6 +284,8 @@ hpk_status hpk_is_prime_batch(const uint64_t *numbers,
 hpk_status hpk_count_primes(uint64_t lo,
                             uint64_t hi,
                             uint64_t *count);
+hpk_status hpk_nth_prime(uint64_t n,
+                         uint64_t *p);
 hpk_status hpk_primes_in_range(uint64_t lo,
                                uint64_t hi,
                                uint64_t *primes,

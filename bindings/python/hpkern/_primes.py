@@ -1,5 +1,5 @@
 """Primes: one number (is_prime, check_prime, smallest_factor_in_range), many numbers
-(is_prime_batch), half-open ranges (count_primes, primes)."""
+(is_prime_batch), half-open ranges (count_primes, primes), the n-th prime (nth_prime)."""
 
 from __future__ import annotations
 
@@ -83,12 +83,40 @@ def count_primes(start: int, stop: int | None = None, *, progress: Progress = No
         thread, raising KeyboardInterrupt), True (a progress bar on stderr: tqdm if installed,
         else a one-line bar) or a callable ``(done, total) -> bool`` called on this thread
         about every 0.1 s, True to cancel (numbers sieved; reported when stop - start is 2**24 or more).
+
+    Long ranges are counted as pi(stop - 1) - pi(start - 1) without sieving (the
+    Lagarias-Miller-Odlyzko method: ``count_primes(10**12)`` in a fraction of a second,
+    ``count_primes(10**16)`` in tens of seconds); progress then counts the numbers covered by
+    the sieves inside each pi().
     """
     lo, hi = half_open(start, stop)
     count = np.zeros(1, dtype=np.uint64)
-    with watched("count_primes", progress, long=hi - lo >= 2**24) as watch:
+    with watched("count_primes", progress, long=hi - lo >= 2**24 or hi >= 2**26) as watch:
         call("hpk_count_primes", lo, hi, count, watch=watch)
     return int(count[0])
+
+
+#: The number of primes below 2**64: the largest n that nth_prime accepts.
+NTH_PRIME_MAX_N = 425656284035217743
+
+
+def nth_prime(n: int, *, progress: Progress = None) -> int:
+    """The n-th prime: ``nth_prime(1) == 2``, ``nth_prime(10**6) == 15485863``.
+
+    n: an int in 1..425656284035217743 (the number of primes below 2**64; its prime is
+    18446744073709551557); others raise HpkError (invalid argument). Costs about one
+    pi(p_n) (see count_primes): a fraction of a second for n = 10**10.
+    progress: None (the default: no reports; Ctrl-C still stops a long call on the main
+        thread, raising KeyboardInterrupt), True (a progress bar on stderr: tqdm if installed,
+        else a one-line bar) or a callable ``(done, total) -> bool`` called on this thread
+        about every 0.1 s, True to cancel (numbers covered by pi's sieves; reported when the
+        answer is about 2**30 or more).
+    """
+    n = integer("n", n)
+    result = np.zeros(1, dtype=np.uint64)
+    with watched("nth_prime", progress, long=n >= 50_000_000) as watch:
+        call("hpk_nth_prime", n, result, watch=watch)
+    return int(result[0])
 
 
 def prime_count_bound(start: int, stop: int) -> int:

@@ -6,6 +6,7 @@
                    [--d 1.0] [--dt 0.1] [--boundary fixed|periodic] [--frames 4]
     hpkern primes count STOP | count START STOP
     hpkern primes check N
+    hpkern primes nth N
     hpkern primes list START STOP [-o FILE]
     hpkern info
 
@@ -147,6 +148,9 @@ def cmd_primes(args: argparse.Namespace, out: TextIO) -> int:
             factor = _primes.smallest_factor_in_range(n, 2, math.isqrt(n) + 1)
             print(f"{n} is not prime: {factor} x {n // factor}", file=out)
         return 0
+    if args.action == "nth":
+        print(_primes.nth_prime(args.numbers[0], **_progress_kw(args)), file=out)
+        return 0
     start, stop = (0, args.numbers[0]) if len(args.numbers) == 1 else args.numbers
     if args.action == "count":
         print(_primes.count_primes(start, stop, **_progress_kw(args)), file=out)
@@ -231,13 +235,14 @@ def parser() -> argparse.ArgumentParser:
     primes = commands.add_parser(
         "primes", help="count, check or list primes", formatter_class=formatter,
         description="Primes. Ranges are half-open like Python's range: START <= p < STOP.",
-        epilog="examples:\n  hpkern primes count 1e9\n  hpkern primes count 10**12 10**12+10**8\n"
+        epilog="examples:\n  hpkern primes count 1e9\n  hpkern primes count 1e15\n"
+               "  hpkern primes count 10**12 10**12+10**8\n  hpkern primes nth 1e9\n"
                "  hpkern primes check 100109100129100369\n  hpkern primes list 0 100 -o primes.txt")
-    primes.add_argument("action", choices=("count", "check", "list"),
+    primes.add_argument("action", choices=("count", "check", "nth", "list"),
                         help="count: how many in [START, STOP); check: prime, or its smallest "
-                             "factor; list: one a line")
+                             "factor; nth: the N-th prime (nth 1 is 2); list: one a line")
     primes.add_argument("numbers", type=number, nargs="+", metavar="N",
-                        help="count: STOP or START STOP; check: N; list: START STOP")
+                        help="count: STOP or START STOP; check: N; nth: N; list: START STOP")
     primes.add_argument("-o", "--output", help="list: write to this file instead of stdout")
     primes.set_defaults(run=cmd_primes, progress=True)
 
@@ -249,9 +254,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _check_primes_arity(parsed: argparse.Namespace, top: argparse.ArgumentParser) -> None:
-    wanted = {"count": (1, 2), "check": (1,), "list": (2,)}[parsed.action]
+    wanted = {"count": (1, 2), "check": (1,), "nth": (1,), "list": (2,)}[parsed.action]
     if len(parsed.numbers) not in wanted:
-        spelled = {"count": "STOP or START STOP", "check": "N", "list": "START STOP"}[parsed.action]
+        spelled = {"count": "STOP or START STOP", "check": "N", "nth": "N", "list": "START STOP"}[parsed.action]
         top.error(f"primes {parsed.action} takes {spelled}, got {len(parsed.numbers)} numbers")
 
 

@@ -5,8 +5,7 @@ mod divisibility;
 mod search;
 mod wheel210;
 
-// `pi` takes isqrt through here.
-pub(super) use super::arith::isqrt;
+use super::arith::isqrt;
 use crate::isa::Supported;
 use crate::progress::{self, Progress};
 use crate::Error;

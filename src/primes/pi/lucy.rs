@@ -4,16 +4,16 @@
 //! on a wide range in a fraction of the time a count by the sieve takes: pi(10^11) in about a
 //! tenth of a second on one core, where the sieve needs seconds on all of them.
 
-use super::trial::isqrt;
+use super::isqrt;
 use crate::progress::Meter;
 use crate::Error;
 
 /// The largest x [`prime_pi`] accepts: two tables of 2^22 u64 (64 MiB).
-pub(super) const MAX_X: u64 = 1 << 44;
+pub(crate) const MAX_X: u64 = 1 << 44;
 
 /// Estimated single-thread ns of [`prime_pi`]`(x)`: measured about 1 ns per update of the
 /// recurrence, of which there are about x^(3/4) / ln(x) (generous).
-pub(super) fn estimate_ns(x: u64) -> f64 {
+pub(crate) fn estimate_ns(x: u64) -> f64 {
     let x = (x.max(16)) as f64;
     3.0 * x.powf(0.75) / x.ln()
 }
@@ -23,7 +23,7 @@ const CHECK_EVERY: usize = 1 << 16;
 
 /// The number of primes <= x, for x <= [`MAX_X`]; [`Error::Cancelled`] if `meter` is cancelled
 /// (looked at every [`CHECK_EVERY`] updates).
-pub(super) fn prime_pi(x: u64, meter: &Meter) -> Result<u64, Error> {
+pub(crate) fn prime_pi(x: u64, meter: &Meter) -> Result<u64, Error> {
     assert!(x <= MAX_X, "prime_pi({x}) beyond its table size");
     if x < 2 {
         return Ok(0);
@@ -94,7 +94,7 @@ mod tests {
     fn known_values_and_small_x_against_a_plain_count() {
         let mut count = 0;
         for x in 0..20_000u64 {
-            if super::super::is_prime(x) {
+            if crate::primes::is_prime(x) {
                 count += 1;
             }
             assert_eq!(pi(x), count, "pi({x})");
@@ -110,7 +110,7 @@ mod tests {
         // Around squares of primes and powers of two, against the sieve.
         for x in [(1u64 << 20) - 1, 1 << 20, (1 << 20) + 1, 9973 * 9973 - 1, 9973 * 9973, 9973 * 9973 + 1, 123_456_789]
         {
-            assert_eq!(pi(x), super::super::count_primes(0, x + 1).unwrap(), "pi({x})");
+            assert_eq!(pi(x), crate::primes::count_primes(0, x + 1).unwrap(), "pi({x})");
         }
     }
 

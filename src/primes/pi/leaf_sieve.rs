@@ -1,0 +1,187 @@
+//! The sieve behind the hard special leaves: the odd numbers of a segment [low, low + len) as
+//! bits, crossed off one sieving prime at a time, with a count of the survivors per block so
+//! that "how many survivors are <= n" costs a walk over the blocks plus a few popcounts.
+//! Within one prime's pass the leaves come in ascending n, so the count resumes where the last
+//! one stopped.
+
+use crate::error::try_vec;
+use crate::Error;
+
+/// Bits per counter block (16 words).
+const BLOCK_BITS: u64 = 1 << 10;
+
+pub(super) struct LeafSieve {
+    /// Bit i: whether low + 2 i + 1 survives.
+    words: Vec<u64>,
+    /// Survivors per block of [`BLOCK_BITS`] bits.
+    blocks: Vec<u32>,
+    total: u64,
+    low: u64,
+    /// Per sieving prime (by index b): its next odd multiple not yet crossed off.
+    next: Vec<u64>,
+    /// The running count: survivors among the first `pos` bits, of which `block_sum` are in the
+    /// blocks before `block`.
+    pos: u64,
+    count: u64,
+    block: usize,
+    block_sum: u64,
+}
+
+impl LeafSieve {
+    /// A sieve for segments of `len` numbers (a multiple of [`BLOCK_BITS`] * 2) and sieving
+    /// primes 1..=`max_b`.
+    pub(super) fn new(len: u64, max_b: usize) -> Result<LeafSieve, Error> {
+        debug_assert!(len.is_multiple_of(2 * BLOCK_BITS));
+        Ok(LeafSieve {
+            words: try_vec((len / 128) as usize, 0u64, "the leaf sieve")?,
+            blocks: try_vec((len / 2 / BLOCK_BITS) as usize, 0u32, "the leaf sieve's counters")?,
+            total: 0,
+            low: 0,
+            next: try_vec(max_b + 1, 0u64, "the leaf sieve's multiples")?,
+            pos: 0,
+            count: 0,
+            block: 0,
+            block_sum: 0,
+        })
+    }
+
+    fn len(&self) -> u64 {
+        self.words.len() as u64 * 128
+    }
+
+    /// Starts at `low` (even): every prime's next multiple becomes its first odd multiple >= low.
+    pub(super) fn start_at(&mut self, low: u64, primes: &[u32]) {
+        debug_assert!(low.is_multiple_of(2));
+        for (next, &p) in self.next.iter_mut().zip(primes).skip(2) {
+            let p = u64::from(p);
+            let mut m = low.div_ceil(p) * p;
+            if m.is_multiple_of(2) {
+                m += p;
+            }
+            *next = m;
+        }
+    }
+
+    /// Begins the segment [low, low + len): every odd number survives, then primes 2..=`c` (the
+    /// odd ones up to index `c`) are crossed off without counting, then the counters are set.
+    pub(super) fn begin_segment(&mut self, low: u64, primes: &[u32], c: usize) {
+        self.low = low;
+        self.words.fill(!0);
+        for (b, &p) in primes.iter().enumerate().take(c + 1).skip(2) {
+            self.cross_off(b, u64::from(p), false);
+        }
+        let per_block = (BLOCK_BITS / 64) as usize;
+        for (count, block) in self.blocks.iter_mut().zip(self.words.chunks_exact(per_block)) {
+            *count = block.iter().map(|w| w.count_ones()).sum();
+        }
+        self.total = self.blocks.iter().map(|&c| u64::from(c)).sum();
+    }
+
+    /// Survivors in the whole segment.
+    #[inline]
+    pub(super) fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Restarts the running count at the segment's start (before each prime's leaves).
+    #[inline]
+    pub(super) fn rewind(&mut self) {
+        self.pos = 0;
+        self.count = 0;
+        self.block = 0;
+        self.block_sum = 0;
+    }
+
+    /// Survivors in [low, n], for low <= n < low + len and n not below the last call's since
+    /// [`rewind`](Self::rewind).
+    #[inline]
+    pub(super) fn count_to(&mut self, n: u64) -> u64 {
+        let end = (n - self.low).div_ceil(2); // bits of the odd numbers <= n
+        debug_assert!(end >= self.pos && end <= self.len() / 2);
+        while (self.block as u64 + 1) * BLOCK_BITS <= end {
+            self.block_sum += u64::from(self.blocks[self.block]);
+            self.block += 1;
+            self.pos = self.block as u64 * BLOCK_BITS;
+            self.count = self.block_sum;
+        }
+        self.count += popcount_range(&self.words, self.pos, end);
+        self.pos = end;
+        self.count
+    }
+
+    /// Crosses off the odd multiples of `p` (prime index `b`) in the segment, keeping the block
+    /// counts and the total when `counted`.
+    #[inline]
+    pub(super) fn cross_off(&mut self, b: usize, p: u64, counted: bool) {
+        let end = self.low + self.len();
+        let mut m = self.next[b];
+        while m < end {
+            let bit = (m - self.low) / 2;
+            let (w, mask) = ((bit / 64) as usize, 1u64 << (bit % 64));
+            if counted {
+                let was = u32::from(self.words[w] & mask != 0);
+                self.blocks[(bit / BLOCK_BITS) as usize] -= was;
+                self.total -= u64::from(was);
+            }
+            self.words[w] &= !mask;
+            m += 2 * p;
+        }
+        self.next[b] = m;
+    }
+}
+
+/// Set bits of `words` in bit positions [a, b).
+#[inline]
+fn popcount_range(words: &[u64], a: u64, b: u64) -> u64 {
+    if a >= b {
+        return 0;
+    }
+    let (wa, wb) = ((a / 64) as usize, ((b - 1) / 64) as usize);
+    let low_mask = !0u64 << (a % 64);
+    let high_mask = !0u64 >> (63 - (b - 1) % 64);
+    if wa == wb {
+        return u64::from((words[wa] & low_mask & high_mask).count_ones());
+    }
+    let mut n = u64::from((words[wa] & low_mask).count_ones()) + u64::from((words[wb] & high_mask).count_ones());
+    for w in &words[wa + 1..wb] {
+        n += u64::from(w.count_ones());
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_match_a_plain_sieve_over_several_segments() {
+        let primes = [0u32, 2, 3, 5, 7, 11, 13, 17, 19, 23];
+        let len = 2 * BLOCK_BITS;
+        let mut sieve = LeafSieve::new(len, primes.len() - 1).unwrap();
+        sieve.start_at(0, &primes);
+        let c = 4; // 2, 3, 5, 7 pre-crossed
+        for seg in 0..5u64 {
+            let low = seg * len;
+            sieve.begin_segment(low, &primes, c);
+            for b in c + 1..primes.len() {
+                // Survivors after crossing the first b - 1 primes.
+                let survives = |n: u64| primes[1..b].iter().all(|&p| !n.is_multiple_of(u64::from(p)));
+                sieve.rewind();
+                let mut want = 0;
+                let mut n = low;
+                let mut target = low;
+                for step in [0u64, 1, 2, 63, 64, 65, 127, 1000, 1023, 1024, 2047, 2048, 2049, len - 1] {
+                    target = target.max(low + step.min(len - 1));
+                    while n <= target {
+                        want += u64::from(n > 0 && survives(n));
+                        n += 1;
+                    }
+                    assert_eq!(sieve.count_to(target), want, "segment {seg}, prime {b}, n {target}");
+                }
+                let total = (low.max(1)..low + len).filter(|&n| survives(n)).count() as u64;
+                assert_eq!(sieve.total(), total);
+                sieve.cross_off(b, u64::from(primes[b]), true);
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The hard special leaves of LMO: -mu(m) phi(x / (p_b m), b - 1) for the leaves whose value
+//! n = x / (p_b m) needs the sieve: every leaf of the primes p_b <= sqrt(y), and for the larger
+//! primes (m then prime) those with n > y. [0, x / (y + 1)] is sieved in segments; each segment,
+//! prime by prime, counts the survivors below each leaf's n, then crosses the prime off.
+//!
+//! Parallel: the segments are cut into units, consecutive runs of segments (short at the start,
+//! where the leaves crowd, longer after), that threads claim in order. A unit starts from zero
+//! counts, so it returns per prime b how many numbers it saw survive (`counts`) and the sum of
+//! the signs of its leaves (`signs`); units are folded in order, each leaf getting the survivors
+//! of the units before it as `signs[b] * before[b]`.
+
+use super::leaf_sieve::LeafSieve;
+use super::lmo::Lmo;
+use super::Units;
+use crate::pool::Par;
+use crate::Error;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+struct UnitSum {
+    sum: i128,
+    counts: Vec<u64>,
+    signs: Vec<i64>,
+}
+
+/// Folds units in order as they arrive.
+struct Fold {
+    next: usize,
+    waiting: BTreeMap<usize, UnitSum>,
+    before: Vec<u64>,
+    total: i128,
+}
+
+impl Fold {
+    fn push(&mut self, unit: usize, sum: UnitSum) {
+        self.waiting.insert(unit, sum);
+        while let Some(u) = self.waiting.remove(&self.next) {
+            self.total += u.sum;
+            for ((before, &count), &sign) in self.before.iter_mut().zip(&u.counts).zip(&u.signs) {
+                self.total += i128::from(sign) * i128::from(*before);
+                *before += count;
+            }
+            self.next += 1;
+        }
+    }
+}
+
+/// Numbers per segment: about sqrt of the sieved length, a power of two (whole counter blocks).
+pub(super) fn segment_len(limit: u64) -> u64 {
+    (super::isqrt(limit).next_power_of_two() * 2).clamp(1 << 12, 1 << 22)
+}
+
+/// The sum of the hard special leaves; `meter` gets the sieved numbers, a segment at a time.
+pub(super) fn hard_leaves(lmo: &Lmo, par: Par<'_>, meter: &Units<'_>) -> Result<i128, Error> {
+    let len = segment_len(lmo.limit);
+    let segments = lmo.limit.div_ceil(len);
+    let mut units = Vec::new();
+    let mut s = 0;
+    while s < segments {
+        let size = (s / 16).max(1);
+        units.push((s, segments.min(s + size)));
+        s += size;
+    }
+    let max_b = lmo.max_b;
+    let fold = Mutex::new(Fold { next: 0, waiting: BTreeMap::new(), before: vec![0; max_b + 1], total: 0 });
+    let failed = Mutex::new(None);
+    let claimed = AtomicUsize::new(0);
+    par.broadcast(par.threads().min(units.len()), |_| {
+        let mut sieve = match LeafSieve::new(len, max_b) {
+            Ok(sieve) => sieve,
+            Err(e) => return *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
+        };
+        loop {
+            let u = claimed.fetch_add(1, Ordering::Relaxed);
+            if u >= units.len() || meter.cancelled() {
+                return;
+            }
+            let Some(sum) = unit(lmo, &mut sieve, units[u], len, meter) else { return };
+            fold.lock().unwrap_or_else(|p| p.into_inner()).push(u, sum);
+        }
+    });
+    if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    meter.check()?;
+    let fold = fold.into_inner().unwrap_or_else(|p| p.into_inner());
+    debug_assert_eq!(fold.next, units.len());
+    Ok(fold.total)
+}
+
+/// The leaves of segments [s0, s1); `None` if cancelled.
+fn unit(lmo: &Lmo, sieve: &mut LeafSieve, (s0, s1): (u64, u64), len: u64, meter: &Units<'_>) -> Option<UnitSum> {
+    let (x, y, c, max_b) = (lmo.x, lmo.y, lmo.c, lmo.max_b);
+    let primes = &lmo.table.primes;
+    let mut counts = vec![0u64; max_b + 1];
+    let mut signs = vec![0i64; max_b + 1];
+    let mut sum = 0i128;
+    sieve.start_at(s0 * len, &primes[..=max_b]);
+    for s in s0..s1 {
+        if meter.cancelled() {
+            return None;
+        }
+        let (low, high) = (s * len, (s + 1) * len);
+        let low1 = low.max(1);
+        sieve.begin_segment(low, primes, c);
+        let mut b = c + 1;
+        // Primes up to sqrt(y): m runs over the squarefree numbers with lpf(m) > p, descending,
+        // so that n = x / (p m) ascends within [low, high).
+        let mut done = false;
+        while b <= lmo.pi_sqrty.min(max_b) {
+            let p = u64::from(primes[b]);
+            let xp = x / p;
+            let min_m = (xp / high).max(y / p);
+            let max_m = (xp / low1).min(y);
+            if p >= max_m {
+                done = true;
+                break;
+            }
+            sieve.rewind();
+            for m in (min_m + 1..=max_m).rev() {
+                let v = lmo.mu_lpf[m as usize];
+                if v != 0 && u64::from(v.unsigned_abs()) > p {
+                    let phi = i128::from(counts[b] + sieve.count_to(xp / m));
+                    if v > 0 {
+                        sum -= phi;
+                        signs[b] -= 1;
+                    } else {
+                        sum += phi;
+                        signs[b] += 1;
+                    }
+                }
+            }
+            counts[b] += sieve.total();
+            sieve.cross_off(b, p, true);
+            b += 1;
+        }
+        // Larger primes: m prime with p < m <= y and n > y (m <= x / (p (y + 1))).
+        while !done && b <= max_b {
+            let p = u64::from(primes[b]);
+            let xp = x / p;
+            let max_m = (xp / low1).min(y).min(xp / (y + 1));
+            let mut l = lmo.table.pi(max_m) as usize;
+            if p >= u64::from(primes[l]) {
+                break;
+            }
+            let min_m = (xp / high).max(p);
+            sieve.rewind();
+            while u64::from(primes[l]) > min_m {
+                sum += i128::from(counts[b] + sieve.count_to(xp / u64::from(primes[l])));
+                signs[b] += 1;
+                l -= 1;
+            }
+            counts[b] += sieve.total();
+            sieve.cross_off(b, p, true);
+            b += 1;
+        }
+        meter.add(high.min(lmo.limit) - low);
+    }
+    Some(UnitSum { sum, counts, signs })
+}

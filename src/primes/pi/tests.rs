@@ -1,0 +1,226 @@
+//! pi(x) and the n-th prime against published tables and the sieve.
+
+use super::lmo;
+use crate::pool::Par;
+use crate::primes::{count_primes, is_prime};
+use crate::progress::Meter;
+use crate::Error;
+
+/// pi(10^k), k = 0..=19 (OEIS A006880).
+pub(crate) const PI_POW10: [u64; 20] = [
+    0,
+    4,
+    25,
+    168,
+    1_229,
+    9_592,
+    78_498,
+    664_579,
+    5_761_455,
+    50_847_534,
+    455_052_511,
+    4_118_054_813,
+    37_607_912_018,
+    346_065_536_839,
+    3_204_941_750_802,
+    29_844_570_422_669,
+    279_238_341_033_925,
+    2_623_557_157_654_233,
+    24_739_954_287_740_860,
+    234_057_667_276_344_607,
+];
+
+/// pi(2^k), k = 0..=64 (OEIS A007053); 2^64 itself is not prime, so the last is pi(2^64 - 1).
+pub(crate) const PI_POW2: [u64; 65] = [
+    0,
+    1,
+    2,
+    4,
+    6,
+    11,
+    18,
+    31,
+    54,
+    97,
+    172,
+    309,
+    564,
+    1_028,
+    1_900,
+    3_512,
+    6_542,
+    12_251,
+    23_000,
+    43_390,
+    82_025,
+    155_611,
+    295_947,
+    564_163,
+    1_077_871,
+    2_063_689,
+    3_957_809,
+    7_603_553,
+    14_630_843,
+    28_192_750,
+    54_400_028,
+    105_097_565,
+    203_280_221,
+    393_615_806,
+    762_939_111,
+    1_480_206_279,
+    2_874_398_515,
+    5_586_502_348,
+    10_866_266_172,
+    21_151_907_950,
+    41_203_088_796,
+    80_316_571_436,
+    156_661_034_233,
+    305_761_713_237,
+    597_116_381_732,
+    1_166_746_786_182,
+    2_280_998_753_949,
+    4_461_632_979_717,
+    8_731_188_863_470,
+    17_094_432_576_778,
+    33_483_379_603_407,
+    65_612_899_915_304,
+    128_625_503_610_475,
+    252_252_704_148_404,
+    494_890_204_904_784,
+    971_269_945_245_201,
+    1_906_879_381_028_850,
+    3_745_011_184_713_964,
+    7_357_400_267_843_990,
+    14_458_792_895_301_660,
+    28_423_094_496_953_330,
+    55_890_484_045_084_135,
+    109_932_807_585_469_973,
+    216_289_611_853_439_384,
+    425_656_284_035_217_743,
+];
+
+/// LMO itself (not the dispatch), serially.
+fn lmo_pi(x: u64) -> u64 {
+    lmo::pi(x, Par::serial(), &super::Units::plain(Meter::off())).unwrap()
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn lmo_matches_the_tables_up_to_10_to_the_13() {
+    for (k, &want) in PI_POW10.iter().enumerate().take(14).skip(5) {
+        assert_eq!(lmo_pi(10u64.pow(k as u32)), want, "pi(10^{k})");
+    }
+    for (k, &want) in PI_POW2.iter().enumerate().take(44).skip(14) {
+        assert_eq!(lmo_pi(1 << k), want, "pi(2^{k})");
+    }
+}
+
+/// pi(x) by Lucy's method, an independent algorithm (x <= 2^44).
+fn lucy_pi(x: u64) -> u64 {
+    super::prime_pi(x, Meter::off()).unwrap()
+}
+
+#[test]
+fn lmo_equals_lucy_for_random_x_many_small_fewer_large() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for i in 0..1500 {
+        // x spread over [10^4, 10^11): most small, a few large.
+        let digits = if i % 100 == 0 {
+            11
+        } else if i % 10 == 0 {
+            9
+        } else {
+            7
+        };
+        let x = lmo::MIN_X + rng.next() % 10u64.pow(digits);
+        assert_eq!(lmo_pi(x), lucy_pi(x), "pi({x})");
+    }
+}
+
+#[test]
+fn lmo_around_squares_and_cubes_of_primes() {
+    for p in [97u64, 101, 1009, 4001, 9973, 10007, 21_523, 46_337] {
+        let mut xs = vec![p * p - 1, p * p, p * p + 1];
+        if p * p * p < 100_000_000_000 {
+            xs.extend([p * p * p - 1, p * p * p, p * p * p + 1]);
+        }
+        for x in xs.into_iter().filter(|&x| x >= lmo::MIN_X) {
+            assert_eq!(lmo_pi(x), lucy_pi(x), "pi({x}), around {p}^2 or {p}^3");
+        }
+    }
+}
+
+#[test]
+fn short_windows_of_lmo_match_the_sieve() {
+    // pi(x) - pi(x - w) against the segmented sieve's count of (x - w, x], high up too.
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for _ in 0..8 {
+        let x = 1_000_000 + rng.next() % 100_000_000_000;
+        let w = 1 + rng.next() % 100_000;
+        assert_eq!(lmo_pi(x) - lmo_pi(x - w), count_primes(x - w + 1, x + 1).unwrap(), "({}, {x}]", x - w);
+    }
+}
+
+#[test]
+fn the_public_pi_and_count_primes_dispatch_agree() {
+    for x in [0u64, 1, 2, 3, 10, 100, (1 << 26) - 1, 1 << 26, 1_000_000_000] {
+        assert_eq!(super::pi(x, None).unwrap(), lucy_pi(x), "pi({x})");
+    }
+    assert_eq!(count_primes(0, 10_000_000_001).unwrap(), PI_POW10[10]);
+    assert_eq!(count_primes(1_000_000_000, 10_000_000_001).unwrap(), PI_POW10[10] - PI_POW10[9]);
+    assert_eq!(count_primes(5, 100_000_000_000).unwrap(), PI_POW10[11] - 2);
+}
+
+#[test]
+fn nth_prime_brackets_pi_and_known_values() {
+    use crate::primes::nth::{estimate, MAX_N};
+    let nth = |n| crate::primes::nth::nth_prime(n, None).unwrap();
+    for (n, p) in
+        [(1, 2), (2, 3), (3, 5), (1000, 7919), (1001, 7927), (1_000_000, 15_485_863), (50_847_534, 999_999_937)]
+    {
+        assert_eq!(nth(n), p, "p_{n}");
+    }
+    let mut rng = Rng(0xdead_beef_1234_5678);
+    for i in 0..200 {
+        let x = 2 + rng.next() % if i % 50 == 0 { 100_000_000_000 } else { 10_000_000 };
+        let count = lucy_pi(x);
+        let (at, next) = (nth(count), nth(count + 1));
+        assert!(at <= x && x < next && is_prime(at) && is_prime(next), "x {x}: p_{count} = {at}, next {next}");
+    }
+    // The top: the largest prime below 2^64 and the one before it.
+    assert_eq!(nth(MAX_N), 18_446_744_073_709_551_557);
+    assert_eq!(nth(MAX_N - 1), 18_446_744_073_709_551_533);
+    for bad in [0, MAX_N + 1, u64::MAX] {
+        assert!(matches!(crate::primes::nth::nth_prime(bad, None), Err(Error::InvalidArgument(_))), "n = {bad}");
+    }
+    for n in [1001u64, 1_000_000, 10_000_000_000, 1 << 40] {
+        let e = estimate(n) as f64;
+        let p = (n as f64) * (n as f64).ln();
+        assert!(e > 0.9 * p && e < 1.3 * p, "estimate({n}) = {e}");
+    }
+}
+
+#[test]
+fn cancelled_meters_stop_pi_and_nth() {
+    let cancelled = Meter::cancelled_for_tests();
+    assert_eq!(lmo::pi(1 << 40, Par::serial(), &super::Units::plain(&cancelled)), Err(Error::Cancelled));
+    assert_eq!(super::pi_metered(1 << 40, &cancelled), Err(Error::Cancelled));
+    let mut calls = 0;
+    let mut stop = |_: u64, _: u64| {
+        calls += 1;
+        true
+    };
+    let mut progress = crate::progress::Progress::new(&mut stop, std::time::Duration::from_millis(1));
+    assert_eq!(crate::primes::nth::nth_prime(1 << 45, Some(&mut progress)), Err(Error::Cancelled));
+    assert!(calls >= 1);
+}
