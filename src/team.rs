@@ -14,7 +14,7 @@
 //! rayon's pool instead (`pool::short`). A job that panics on a worker is caught there and
 //! resumed on the caller once every share has ended (the job borrows the caller's stack).
 //!
-//! Fork: the team lives in the pool's state (`pool.rs`), whose fork handlers leak the parent's
+//! Fork: the team lives in the pool's state (`pool/mod.rs`), whose fork handlers leak the parent's
 //! team in a child (its workers do not exist there); the child builds a fresh one when needed.
 
 use std::any::Any;
