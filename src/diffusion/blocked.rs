@@ -14,8 +14,7 @@
 //! bit-identical to it.
 
 use super::stencil::RowKernel;
-use super::{output_kernel, run_passes, Boundary};
-use crate::isa::Supported;
+use super::{output_kernel, run_passes, Boundary, Passes, Stencil};
 use crate::progress::Meter;
 use crate::Error;
 use std::ops::Range;
@@ -72,37 +71,33 @@ impl Plan {
     /// `steps` steps from `grid`, ping-ponging with `scratch`; the result ends in `grid`.
     /// Runs `self.bands` tasks (on the pool when called inside `pool::install`). Cancellation as
     /// `run_passes`.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn run(
         self,
-        isa: Supported,
+        s: Stencil,
         grid: &mut [f64],
         scratch: &mut [f64],
-        ddt: f64,
-        boundary: Boundary,
         steps: u64,
         meter: &Meter,
     ) -> Result<(), Error> {
         let Plan { rows, cols, steps_per_pass, bands, strip_cols } = self;
+        debug_assert_eq!((s.rows, s.cols), (rows, cols), "a plan is for one grid shape");
+        let Stencil { isa, ddt, boundary, .. } = s;
         let kernels = (RowKernel::new(isa, false), output_kernel(isa, grid.len()));
         let ring_len = steps_per_pass * 3 * row_stride(strip_cols + 2 * steps_per_pass);
         let mut rings = vec![0.0; bands * ring_len];
         let mut rings: Vec<&mut [f64]> = rings.chunks_exact_mut(ring_len).collect();
         let strips = cols.div_ceil(strip_cols);
+        let passes = Passes { cols, steps, steps_per_pass, threads: bands, meter };
         run_passes(
             grid,
             scratch,
-            cols,
-            steps,
-            steps_per_pass,
-            bands,
-            meter,
+            passes,
             |k| k * rows / bands,
             &mut rings,
             |ring, src, t, r0, out| {
                 let pass = Pass { src, rows, cols, ddt, boundary, t, kernels, meter };
-                for s in 0..strips {
-                    pass.sweep(r0, s * cols / strips..(s + 1) * cols / strips, out, ring);
+                for strip in 0..strips {
+                    pass.sweep(r0, strip * cols / strips..(strip + 1) * cols / strips, out, ring);
                 }
                 kernels.1.finish();
             },

@@ -15,8 +15,7 @@
 
 use super::blocked::{self, row_stride, Pass};
 use super::stencil::RowKernel;
-use super::{output_kernel, run_passes, Boundary};
-use crate::isa::Supported;
+use super::{output_kernel, run_passes, Boundary, Passes, Stencil};
 use crate::progress::Meter;
 use crate::Error;
 use std::cell::RefCell;
@@ -66,38 +65,27 @@ impl Plan {
 
     /// `steps` steps from `grid`, ping-ponging with `scratch`; the result ends in `grid`.
     /// Runs the tiles on `threads` workers (the count `pool::install` passed).
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn run(
         self,
-        isa: Supported,
+        s: Stencil,
         grid: &mut [f64],
         scratch: &mut [f64],
-        ddt: f64,
-        boundary: Boundary,
         steps: u64,
         threads: usize,
         meter: &Meter,
     ) -> Result<(), Error> {
         let Plan { rows, cols, steps_per_pass, tiles } = self;
+        debug_assert_eq!((s.rows, s.cols), (rows, cols), "a plan is for one grid shape");
+        let Stencil { isa, ddt, boundary, .. } = s;
         let kernels = (RowKernel::new(isa, false), output_kernel(isa, grid.len()));
         let level_len = (rows.div_ceil(tiles) + 2 * steps_per_pass) * row_stride(cols);
         let tile_start = |k: usize| k * rows / tiles;
-        run_passes(
-            grid,
-            scratch,
-            cols,
-            steps,
-            steps_per_pass,
-            threads,
-            meter,
-            tile_start,
-            &mut vec![(); tiles],
-            |_, src, t, r0, out| {
-                let pass = Pass { src, rows, cols, ddt, boundary, t, kernels, meter };
-                with_levels(2 * level_len, |levels| pass.tile(r0, out, levels.split_at_mut(level_len)));
-                kernels.1.finish();
-            },
-        )
+        let passes = Passes { cols, steps, steps_per_pass, threads, meter };
+        run_passes(grid, scratch, passes, tile_start, &mut vec![(); tiles], |_, src, t, r0, out| {
+            let pass = Pass { src, rows, cols, ddt, boundary, t, kernels, meter };
+            with_levels(2 * level_len, |levels| pass.tile(r0, out, levels.split_at_mut(level_len)));
+            kernels.1.finish();
+        })
     }
 }
 

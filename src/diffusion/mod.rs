@@ -74,21 +74,25 @@ fn check_len(name: &str, len: usize, cells: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// One step into `out`, split into row chunks across `threads` workers (or serial). With an
-/// active `meter`, chunks are at most [`REPORT_CHUNK_CELLS`], each adds its rows to the meter,
-/// and chunks not yet started when a cancel comes are skipped (`out` is then partly written).
-#[allow(clippy::too_many_arguments)]
-fn step(
-    kernel: RowKernel,
-    input: &[f64],
-    out: &mut [f64],
+/// One problem's fixed terms, built once at the public entry points and passed to every
+/// internal function: the path, the grid shape, the coefficient and the boundary. Private to
+/// `diffusion` and its submodules.
+#[derive(Clone, Copy, Debug)]
+struct Stencil {
+    isa: Supported,
     rows: usize,
     cols: usize,
+    /// `d*dt`, computed once, as the book's C loop does (every path is bit-identical to it).
     ddt: f64,
     boundary: Boundary,
-    threads: usize,
-    meter: &Meter,
-) {
+}
+
+/// One step into `out` with `kernel` (on `s.isa`; the caller picks streaming), split into row
+/// chunks across `threads` workers (or serial). With an active `meter`, chunks are at most
+/// [`REPORT_CHUNK_CELLS`], each adds its rows to the meter, and chunks not yet started when a
+/// cancel comes are skipped (`out` is then partly written).
+fn step(kernel: RowKernel, s: Stencil, input: &[f64], out: &mut [f64], threads: usize, meter: &Meter) {
+    let (rows, cols) = (s.rows, s.cols);
     let threads = if input.len() < STEP_PARALLEL_MIN_CELLS { 1 } else { threads };
     // A few chunks per thread lets rayon balance uneven progress without per-row overhead.
     let mut rows_per_chunk = rows.div_ceil(threads * 4).max(1);
@@ -99,7 +103,7 @@ fn step(
         if meter.cancelled() {
             return;
         }
-        stencil::update_rows(kernel, input, chunk, k * rows_per_chunk, rows, cols, ddt, boundary);
+        stencil::update_rows(kernel, s, input, chunk, k * rows_per_chunk);
         meter.add((chunk.len() / cols) as u64);
     });
 }
@@ -120,7 +124,7 @@ pub fn evolve(
 /// [`evolve`], reporting to `progress` on grids large enough (about a millisecond of work):
 /// `done` and `total` count output rows. After [`Error::Cancelled`], `out` may be partly written
 /// (whole rows of the step, in no particular order) and `input` is untouched.
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)] // mirrors hpk_diffusion_evolve's C parameter list
 pub fn evolve_with_progress(
     input: &[f64],
     out: &mut [f64],
@@ -135,30 +139,19 @@ pub fn evolve_with_progress(
     check_len("input", input.len(), cells)?;
     check_len("output", out.len(), cells)?;
     let long = cells as u64 >= REPORT_MIN_CELL_STEPS;
-    progress::track(progress, long, rows as u64, |meter| {
-        evolve_on(Supported::active(), input, out, rows, cols, d * dt, boundary, meter)
-    })
+    let s = Stencil { isa: Supported::active(), rows, cols, ddt: d * dt, boundary };
+    progress::track(progress, long, rows as u64, |meter| evolve_on(s, input, out, meter))
 }
 
-/// [`evolve`] on a given path, with checked sizes and `ddt = d*dt`.
-#[allow(clippy::too_many_arguments)]
-fn evolve_on(
-    isa: Supported,
-    input: &[f64],
-    out: &mut [f64],
-    rows: usize,
-    cols: usize,
-    ddt: f64,
-    boundary: Boundary,
-    meter: &Meter,
-) -> Result<(), Error> {
-    let kernel = output_kernel(isa, input.len());
+/// [`evolve`] with checked sizes.
+fn evolve_on(s: Stencil, input: &[f64], out: &mut [f64], meter: &Meter) -> Result<(), Error> {
+    let kernel = output_kernel(s.isa, input.len());
     if input.len() < STEP_PARALLEL_MIN_CELLS {
-        step(kernel, input, out, rows, cols, ddt, boundary, 1, meter);
+        step(kernel, s, input, out, 1, meter);
     } else if input.len() < STEP_SHORT_MAX_CELLS && !meter.is_active() && pool::short_calls() {
-        pool::short(|par| step_bands(kernel, input, out, rows, cols, ddt, boundary, par))?;
+        pool::short(|par| step_bands(kernel, s, input, out, par))?;
     } else {
-        pool::install(|threads| step(kernel, input, out, rows, cols, ddt, boundary, threads, meter))?;
+        pool::install(|threads| step(kernel, s, input, out, threads, meter))?;
     }
     meter.check()
 }
@@ -166,24 +159,14 @@ fn evolve_on(
 /// One step into `out` in one contiguous band of rows per thread of `par`: on the team, each
 /// thread gets the same rows from call to call, so that a ping-pong loop of steps finds each
 /// band of both grids in the cache of the core that wrote it.
-#[allow(clippy::too_many_arguments)]
-fn step_bands(
-    kernel: RowKernel,
-    input: &[f64],
-    out: &mut [f64],
-    rows: usize,
-    cols: usize,
-    ddt: f64,
-    boundary: Boundary,
-    par: pool::Par<'_>,
-) {
-    par.bands(out, cols, |_, r0, band| stencil::update_rows(kernel, input, band, r0, rows, cols, ddt, boundary));
+fn step_bands(kernel: RowKernel, s: Stencil, input: &[f64], out: &mut [f64], par: pool::Par<'_>) {
+    par.bands(out, s.cols, |_, r0, band| stencil::update_rows(kernel, s, input, band, r0));
 }
 
 /// `steps` explicit steps, ping-ponging between `grid` and `scratch`; the result is left in
 /// `grid` whatever the parity of `steps`. `scratch`'s contents are ignored on entry and
 /// unspecified on return. `steps == 0` changes nothing.
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)] // mirrors hpk_diffusion_run's C parameter list
 pub fn run(
     grid: &mut [f64],
     scratch: &mut [f64],
@@ -204,7 +187,7 @@ pub fn run(
 /// After [`Error::Cancelled`], `grid` holds the grid after exactly the number of steps that
 /// the last report before the return gave as `done` (bit for bit what a run of that many steps
 /// gives), and `scratch` is unspecified. A pass in flight when the cancel came is abandoned.
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)] // mirrors hpk_diffusion_run's C parameter list
 pub fn run_with_progress(
     grid: &mut [f64],
     scratch: &mut [f64],
@@ -223,35 +206,23 @@ pub fn run_with_progress(
         return Ok(());
     }
     let long = (cells as u64).saturating_mul(steps) >= REPORT_MIN_CELL_STEPS;
-    progress::track(progress, long, steps, |meter| {
-        run_on(Supported::active(), grid, scratch, rows, cols, d * dt, boundary, steps, meter)
-    })
+    let s = Stencil { isa: Supported::active(), rows, cols, ddt: d * dt, boundary };
+    progress::track(progress, long, steps, |meter| run_on(s, grid, scratch, steps, meter))
 }
 
-/// [`run`] on a given path, with checked sizes, `ddt = d*dt` and `steps > 0`.
-#[allow(clippy::too_many_arguments)]
-fn run_on(
-    isa: Supported,
-    grid: &mut [f64],
-    scratch: &mut [f64],
-    rows: usize,
-    cols: usize,
-    ddt: f64,
-    boundary: Boundary,
-    steps: u64,
-    meter: &Meter,
-) -> Result<(), Error> {
+/// [`run`] with checked sizes and `steps > 0`.
+fn run_on(s: Stencil, grid: &mut [f64], scratch: &mut [f64], steps: u64, meter: &Meter) -> Result<(), Error> {
     let cells = grid.len();
     let mut all_steps = move |threads: usize| {
         let threads = if cells < PARALLEL_MIN_CELLS { 1 } else { threads };
         // Short rows: whole-row tiles in per-thread buffers; long rows: the wavefront; grids
         // that stay cached anyway: plain steps.
-        if let Some(plan) = local::Plan::new(rows, cols, threads) {
-            plan.run(isa, grid, scratch, ddt, boundary, steps, threads, meter)
-        } else if let Some(plan) = blocked::Plan::new(rows, cols, threads) {
-            plan.run(isa, grid, scratch, ddt, boundary, steps, meter)
+        if let Some(plan) = local::Plan::new(s.rows, s.cols, threads) {
+            plan.run(s, grid, scratch, steps, threads, meter)
+        } else if let Some(plan) = blocked::Plan::new(s.rows, s.cols, threads) {
+            plan.run(s, grid, scratch, steps, meter)
         } else {
-            run_stepwise(isa, grid, scratch, rows, cols, ddt, boundary, steps, threads, meter)
+            run_stepwise(s, grid, scratch, steps, threads, meter)
         }
     };
     if cells < PARALLEL_MIN_CELLS {
@@ -262,57 +233,61 @@ fn run_on(
 
 /// One full-grid step after another, ping-ponging; the result ends in `grid`. Each step is a
 /// pass of one step, split into row chunks as in [`step`].
-#[allow(clippy::too_many_arguments)]
 fn run_stepwise(
-    isa: Supported,
+    s: Stencil,
     grid: &mut [f64],
     scratch: &mut [f64],
-    rows: usize,
-    cols: usize,
-    ddt: f64,
-    boundary: Boundary,
     steps: u64,
     threads: usize,
     meter: &Meter,
 ) -> Result<(), Error> {
-    let kernel = output_kernel(isa, grid.len());
+    let kernel = output_kernel(s.isa, grid.len());
+    let rows = s.rows;
     let rows_per_chunk = rows.div_ceil(threads * 4).max(1);
     let chunk_start = |k: usize| (k * rows_per_chunk).min(rows);
     let mut chunks = vec![(); rows.div_ceil(rows_per_chunk)];
-    run_passes(grid, scratch, cols, steps, 1, threads, meter, chunk_start, &mut chunks, |_, src, _, r0, out| {
-        stencil::update_rows(kernel, src, out, r0, rows, cols, ddt, boundary)
+    let passes = Passes { cols: s.cols, steps, steps_per_pass: 1, threads, meter };
+    run_passes(grid, scratch, passes, chunk_start, &mut chunks, |_, src, _, r0, out| {
+        stencil::update_rows(kernel, s, src, out, r0)
     })
+}
+
+/// How [`run_passes`] cuts a run: `steps` in all, up to `steps_per_pass` a pass, on `threads`
+/// workers (the count `pool::install` passed; 1 = in order on this thread), over grids of
+/// `cols` columns, reporting to and watching `meter`.
+pub(super) struct Passes<'a> {
+    pub(super) cols: usize,
+    pub(super) steps: u64,
+    pub(super) steps_per_pass: usize,
+    pub(super) threads: usize,
+    pub(super) meter: &'a Meter,
 }
 
 /// Passes of up to `steps_per_pass` steps each, `steps` in all, ping-ponging between `grid` and
 /// `scratch`; the result ends in `grid`. Every `run` plan (plain steps, the wavefront, tiles) is a
-/// task per pass for each element of `states`, on `threads` workers (the count `pool::install`
-/// passed; 1 = in order on this thread): task `k` gets its state, the pass's source grid, the
-/// pass's step count and the output rows `band_start(k)..band_start(k + 1)` (first row index and
-/// the rows of the destination grid), which it must fill with the grid `t` steps on.
+/// task per pass for each element of `states`, on `threads` workers: task `k` gets its state, the
+/// pass's source grid, the pass's step count and the output rows `band_start(k)..band_start(k + 1)`
+/// (first row index and the rows of the destination grid), which it must fill with the grid `t`
+/// steps on.
 ///
 /// Cancellation (`meter`): a pass only reads its source grid, so a pass during which a cancel
 /// came (tasks may stop early, see `Pass::meter`) is discarded whole and the source, the grid
 /// after the passes before it, is the result: it is copied to `grid` when it is `scratch`, and
 /// the meter's `done` (set to the steps completed after each pass) says how many steps it has.
 /// Returns [`Error::Cancelled`] then, `Ok` when every step was done.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn run_passes<S: Send>(
     grid: &mut [f64],
     scratch: &mut [f64],
-    cols: usize,
-    steps: u64,
-    steps_per_pass: usize,
-    threads: usize,
-    meter: &Meter,
+    passes: Passes<'_>,
     band_start: impl Fn(usize) -> usize,
     states: &mut [S],
     task: impl Fn(&mut S, &[f64], usize, usize, &mut [f64]) + Sync,
 ) -> Result<(), Error> {
+    let Passes { cols, steps, steps_per_pass, threads, meter } = passes;
     let bands = states.len();
     let (mut src, mut dst) = (&mut *grid, &mut *scratch);
     let mut remaining = steps;
-    let mut passes = 0u64;
+    let mut passes_done = 0u64;
     while remaining > 0 {
         if meter.cancelled() {
             break;
@@ -335,11 +310,11 @@ pub(super) fn run_passes<S: Send>(
         }
         std::mem::swap(&mut src, &mut dst);
         remaining -= t as u64;
-        passes += 1;
+        passes_done += 1;
         meter.set(steps - remaining);
     }
     // After the last swap `src` holds the newest state; it is `scratch` for an odd pass count.
-    if passes % 2 == 1 {
+    if passes_done % 2 == 1 {
         copy_parallel(src, dst, threads);
     }
     if remaining > 0 {

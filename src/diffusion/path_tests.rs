@@ -3,7 +3,7 @@
 use super::blocked::Plan;
 use super::local;
 use super::stencil::RowKernel;
-use super::tests::{reference_step, test_grid};
+use super::tests::{reference_step, test_grid, test_stencil};
 use super::*;
 use proptest::prelude::*;
 
@@ -50,7 +50,14 @@ fn every_path_steps_bit_identically_to_the_formula() {
                     for threads in [1, 2] {
                         let mut out = vec![f64::NAN; rows * cols];
                         pool::install(|_| {
-                            step(kernel, &input, &mut out, rows, cols, 0.1, boundary, threads, Meter::off())
+                            step(
+                                kernel,
+                                test_stencil(isa, rows, cols, boundary),
+                                &input,
+                                &mut out,
+                                threads,
+                                Meter::off(),
+                            )
                         })
                         .unwrap();
                         assert!(
@@ -63,7 +70,7 @@ fn every_path_steps_bit_identically_to_the_formula() {
                         let mut out = vec![f64::NAN; rows * cols];
                         pool::with_private_team(threads, |par| {
                             assert!(par.is_team());
-                            step_bands(kernel, &input, &mut out, rows, cols, 0.1, boundary, par)
+                            step_bands(kernel, test_stencil(isa, rows, cols, boundary), &input, &mut out, par)
                         });
                         assert!(
                             same_bits(&out, &want),
@@ -157,7 +164,9 @@ fn blocked_run(
 ) -> Vec<f64> {
     let mut grid = start.to_vec();
     let mut scratch = vec![f64::NAN; rows * cols];
-    pool::install(|_| plan.run(isa, &mut grid, &mut scratch, 0.1, boundary, steps, Meter::off())).unwrap().unwrap();
+    pool::install(|_| plan.run(test_stencil(isa, rows, cols, boundary), &mut grid, &mut scratch, steps, Meter::off()))
+        .unwrap()
+        .unwrap();
     grid
 }
 
@@ -201,7 +210,14 @@ fn tile_local_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_co
                             let mut grid = start.clone();
                             let mut scratch = vec![f64::NAN; rows * cols];
                             pool::install(|threads| {
-                                plan.run(isa, &mut grid, &mut scratch, 0.1, boundary, steps, threads, Meter::off())
+                                plan.run(
+                                    test_stencil(isa, rows, cols, boundary),
+                                    &mut grid,
+                                    &mut scratch,
+                                    steps,
+                                    threads,
+                                    Meter::off(),
+                                )
                             })
                             .unwrap()
                             .unwrap();
@@ -229,13 +245,13 @@ fn run_on_every_path_matches_stepwise_evolve_at_bench_sizes() {
         let mut want = start.clone();
         let mut next = vec![0.0; rows * cols];
         for _ in 0..steps {
-            evolve_on(Supported::Scalar, &want, &mut next, rows, cols, 0.1, boundary, Meter::off()).unwrap();
+            evolve_on(test_stencil(Supported::Scalar, rows, cols, boundary), &want, &mut next, Meter::off()).unwrap();
             std::mem::swap(&mut want, &mut next);
         }
         for isa in Supported::all() {
             let mut grid = start.clone();
             let mut scratch = vec![f64::NAN; rows * cols];
-            run_on(isa, &mut grid, &mut scratch, rows, cols, 0.1, boundary, steps, Meter::off()).unwrap();
+            run_on(test_stencil(isa, rows, cols, boundary), &mut grid, &mut scratch, steps, Meter::off()).unwrap();
             assert!(same_bits(&grid, &want), "{isa:?} {boundary:?}");
         }
     }

@@ -11,7 +11,7 @@ mod avx2;
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 
-use super::Boundary;
+use super::{Boundary, Stencil};
 use crate::isa::Supported;
 
 /// One cell; argument order fixes the summation order. Every path's scalar heads and tails use it.
@@ -123,17 +123,8 @@ impl RowKernel {
 }
 
 /// Compute rows `first_row..first_row + out.len()/cols` of one step into `out`.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn update_rows(
-    kernel: RowKernel,
-    input: &[f64],
-    out: &mut [f64],
-    first_row: usize,
-    rows: usize,
-    cols: usize,
-    ddt: f64,
-    boundary: Boundary,
-) {
+pub(super) fn update_rows(kernel: RowKernel, s: Stencil, input: &[f64], out: &mut [f64], first_row: usize) {
+    let Stencil { rows, cols, ddt, boundary, .. } = s;
     let row = |i: usize| &input[i * cols..(i + 1) * cols];
     let edge = |i: usize| boundary == Boundary::Fixed && (i == 0 || i == rows - 1 || cols < 3);
     let mut rest = out;

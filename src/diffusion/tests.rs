@@ -27,6 +27,11 @@ pub(super) fn test_grid(rows: usize, cols: usize) -> Vec<f64> {
     (0..rows * cols).map(|k| ((k as f64 * 0.618_033_988_749_895).fract() * 7.0).fract()).collect()
 }
 
+/// The internal functions' fixed terms for a `rows x cols` grid on path `isa`, with `ddt = 0.1`.
+pub(super) fn test_stencil(isa: Supported, rows: usize, cols: usize, boundary: Boundary) -> Stencil {
+    Stencil { isa, rows, cols, ddt: 0.1, boundary }
+}
+
 fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
     assert_eq!(a.len(), b.len());
     a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
@@ -149,9 +154,18 @@ fn serial_and_parallel_steps_are_bit_identical() {
         let mut serial = vec![0.0; rows * cols];
         let mut parallel = vec![0.0; rows * cols];
         let kernel = RowKernel::new(Supported::active(), false);
-        step(kernel, &input, &mut serial, rows, cols, 0.1, boundary, 1, Meter::off());
-        crate::pool::install(|_| step(kernel, &input, &mut parallel, rows, cols, 0.1, boundary, 2, Meter::off()))
-            .unwrap();
+        step(kernel, test_stencil(Supported::active(), rows, cols, boundary), &input, &mut serial, 1, Meter::off());
+        crate::pool::install(|_| {
+            step(
+                kernel,
+                test_stencil(Supported::active(), rows, cols, boundary),
+                &input,
+                &mut parallel,
+                2,
+                Meter::off(),
+            )
+        })
+        .unwrap();
         assert!(serial.iter().zip(&parallel).all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }
