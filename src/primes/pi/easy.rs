@@ -6,7 +6,7 @@
 //!
 //! The rest (n > y) are hard leaves, summed in `s2`.
 
-use super::lmo::Lmo;
+use super::tables::Lmo;
 use super::Units;
 use crate::pool::Par;
 use crate::Error;

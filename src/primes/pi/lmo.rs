@@ -7,7 +7,7 @@
 //! ones (`easy`) by formula, the hard ones (`s2`) on a segmented sieve with counters.
 //! O(x^(2/3) / log x) time, O(y) memory.
 
-use super::tables::{icbrt, moebius_lpf, PhiTiny, PrimeTable, PHI_C};
+use super::tables::{icbrt, moebius_lpf, Lmo, PhiTiny, PrimeTable, PHI_C};
 use super::{easy, isqrt, lucy, p2, s2, Units};
 use crate::pool::Par;
 use crate::Error;
@@ -29,23 +29,6 @@ pub(super) fn choose_y(x: u64) -> u64 {
     let x13 = icbrt(x);
     // At most MAX_Y: its tables (5 bytes per number) stay under 80 MB near 2^64.
     ((x13 as f64 * alpha) as u64).min(MAX_Y).clamp(x13.max(13), isqrt(x))
-}
-
-/// The parameters and tables of one pi(x).
-pub(super) struct Lmo {
-    pub(super) x: u64,
-    pub(super) y: u64,
-    /// phi(., c) comes from [`PhiTiny`].
-    pub(super) c: usize,
-    /// pi(y) and pi(sqrt(y)).
-    pub(super) a: usize,
-    pub(super) pi_sqrty: usize,
-    /// The largest b with hard leaves: p_b <= sqrt(x / (y + 1)).
-    pub(super) max_b: usize,
-    /// The sieve for the hard leaves covers [0, limit).
-    pub(super) limit: u64,
-    pub(super) table: PrimeTable,
-    pub(super) mu_lpf: Vec<i32>,
 }
 
 /// Units of work `meter` gets for pi(x): the numbers the two sieves cover.

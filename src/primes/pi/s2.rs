@@ -10,7 +10,7 @@
 //! of the units before it as `signs[b] * before[b]`.
 
 use super::leaf_sieve::LeafSieve;
-use super::lmo::Lmo;
+use super::tables::Lmo;
 use super::Units;
 use crate::pool::Par;
 use crate::Error;

@@ -1,5 +1,6 @@
 //! The small tables every LMO call builds up to y (about x^(1/3) log^2 x, a few million): the
-//! primes, pi(n) for n <= y, and the least prime factor with the Moebius function of each n.
+//! primes, pi(n) for n <= y, and the least prime factor with the Moebius function of each n;
+//! [`Lmo`] holds them with the parameters of one pi(x), shared by `lmo` and the leaf modules.
 
 use crate::error::try_vec;
 use crate::Error;
@@ -147,4 +148,21 @@ pub(super) fn icbrt(n: u64) -> u64 {
         r += 1;
     }
     r
+}
+
+/// The parameters and tables of one pi(x).
+pub(super) struct Lmo {
+    pub(super) x: u64,
+    pub(super) y: u64,
+    /// phi(., c) comes from [`PhiTiny`].
+    pub(super) c: usize,
+    /// pi(y) and pi(sqrt(y)).
+    pub(super) a: usize,
+    pub(super) pi_sqrty: usize,
+    /// The largest b with hard leaves: p_b <= sqrt(x / (y + 1)).
+    pub(super) max_b: usize,
+    /// The sieve for the hard leaves covers [0, limit).
+    pub(super) limit: u64,
+    pub(super) table: PrimeTable,
+    pub(super) mu_lpf: Vec<i32>,
 }
