@@ -1,10 +1,11 @@
-//! Test tools shared by `ffi-tests`, `fuzz` and `bench-baseline`.
+//! Test tools shared by `ffi-tests`, `fuzz`, `bench-baseline` and the hpkern crate's unit tests.
 //!
 //! - [`primes`]: the one primality reference ([`primes::is_prime`], Miller-Rabin in plain u128
 //!   arithmetic) and what is built on it: prime lists and counts of short ranges, a sieve for
 //!   tables, brute-force smallest factors, `isqrt`.
 //! - [`diffusion`]: one explicit diffusion step by the header's formula, cell by cell.
 //! - [`julia`]: the header's escape count, and the book's constants.
+//! - [`tables`]: published prime counts, pi(10^k) and pi(2^k).
 //! - [`rng`]: a small deterministic generator for test inputs.
 //! - [`canary`]: fill values of output buffers, and [`canary::Arena`], an exact-size allocation
 //!   filled with a canary byte.
@@ -18,5 +19,6 @@ pub mod diffusion;
 pub mod julia;
 pub mod primes;
 pub mod rng;
+pub mod tables;
 
 pub use rng::Rng;
