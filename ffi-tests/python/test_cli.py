@@ -141,7 +141,7 @@ def test_every_subcommand_has_help_with_an_example(hpk, command):
 
 
 def test_ctrl_c_exits_promptly_with_130(hpk):
-    with subprocess.Popen([sys.executable, "-m", "hpkern", "primes", "count", "10**18"],
+    with subprocess.Popen([sys.executable, "-m", "hpkern", "primes", "count", "10**16"],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=child_environment(hpk, {})) as child:
         time.sleep(1.5)  # the interpreter started and the count is under way
