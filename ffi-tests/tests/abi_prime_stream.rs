@@ -3,6 +3,7 @@
 //! and refuses bad input (NULL, sizes, alignment, overlap, a pointer that is not a stream) with
 //! the documented status, leaving the stream unchanged.
 
+use hpkern_ffi_tests::testkit::Rng;
 use hpkern_ffi_tests::*;
 use std::ffi::c_void;
 use std::ptr::{null_mut, NonNull};
@@ -79,25 +80,14 @@ fn is_prime(n: u64) -> bool {
     out
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 #[test]
 fn the_stream_equals_primes_in_range_on_random_windows() {
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut rng = Rng::new(0x2545_f491_4f6c_dd1d);
     for round in 0..40 {
-        let bits = 4 + rng.next() % 61;
-        let len = 1 + rng.next() % if round % 8 == 0 { 40_000_000 } else { 300_000 };
-        let lo = (rng.next() >> (64 - bits)).min(u64::MAX - len);
-        let capacity = [1, 2, 3, 1 + (rng.next() % 100_000) as usize][round % 4];
+        let bits = 4 + rng.next_u64() % 61;
+        let len = 1 + rng.next_u64() % if round % 8 == 0 { 40_000_000 } else { 300_000 };
+        let lo = (rng.next_u64() >> (64 - bits)).min(u64::MAX - len);
+        let capacity = [1, 2, 3, 1 + (rng.next_u64() % 100_000) as usize][round % 4];
         let got = Stream::new(lo, lo + len).drain(capacity);
         assert_eq!(got, primes_in_range(lo, lo + len), "[{lo}, {}) capacity {capacity}", lo + len);
     }
@@ -134,12 +124,12 @@ fn empty_ranges_give_nothing() {
 fn a_new_stream_at_the_position_continues_exactly() {
     let (lo, hi) = (1 << 45, (1 << 45) + 3_000_000);
     let want = primes_in_range(lo, hi);
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let mut got = Vec::new();
     let mut stream = Stream::new(lo, hi);
     let mut buf = vec![0u64; 5000];
     loop {
-        let take = 1 + (rng.next() % 5000) as usize;
+        let take = 1 + (rng.next_u64() % 5000) as usize;
         let (status, n) = stream.next(&mut buf[..take]);
         assert_eq!(status, HPK_OK);
         if n == 0 {

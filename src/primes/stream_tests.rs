@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::primes::{count_primes, is_prime, primes_in_range};
+use hpkern_testkit::Rng;
 use std::time::Duration;
 
 /// Everything the stream hands out, in calls of `chunk` primes.
@@ -38,17 +39,6 @@ fn by_primes_in_range(lo: u64, hi: u64) -> Vec<u64> {
     out
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 #[test]
 fn small_ranges_against_miller_rabin_in_every_chunk_size() {
     for lo in 0..40 {
@@ -65,12 +55,12 @@ fn small_ranges_against_miller_rabin_in_every_chunk_size() {
 
 #[test]
 fn random_windows_equal_primes_in_range() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
     for round in 0..60 {
-        let bits = 8 + rng.next() % 56;
-        let len = 1 + rng.next() % if round % 10 == 0 { 80_000_000 } else { 200_000 };
-        let lo = (rng.next() >> (64 - bits)).min(u64::MAX - len);
-        let chunk = 1 + (rng.next() % 5000) as usize;
+        let bits = 8 + rng.next_u64() % 56;
+        let len = 1 + rng.next_u64() % if round % 10 == 0 { 80_000_000 } else { 200_000 };
+        let lo = (rng.next_u64() >> (64 - bits)).min(u64::MAX - len);
+        let chunk = 1 + (rng.next_u64() % 5000) as usize;
         let got = drain(lo, lo + len, chunk);
         assert_eq!(got, by_primes_in_range(lo, lo + len), "[{lo}, {}) in chunks of {chunk}", lo + len);
     }
@@ -113,18 +103,18 @@ fn the_top_of_u64() {
 fn resuming_from_a_position_continues_exactly() {
     let (lo, hi) = (999_000_000_000, 999_060_000_000);
     let want = by_primes_in_range(lo, hi);
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     let mut stream = PrimeStream::new(lo, hi).unwrap();
     let mut got = Vec::new();
     let mut buf = vec![0u64; 10_000];
     loop {
-        let take = 1 + (rng.next() % 10_000) as usize;
+        let take = 1 + (rng.next_u64() % 10_000) as usize;
         let n = stream.next_chunk(&mut buf[..take]).unwrap();
         if n == 0 {
             break;
         }
         got.extend_from_slice(&buf[..n]);
-        if rng.next().is_multiple_of(3) {
+        if rng.next_u64().is_multiple_of(3) {
             // Stop, keep only the position, and go on with a new stream.
             stream = PrimeStream::new(stream.position(), hi).unwrap();
         }

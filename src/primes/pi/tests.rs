@@ -6,21 +6,11 @@ use crate::primes::{count_primes, is_prime};
 use crate::progress::Meter;
 use crate::Error;
 use hpkern_testkit::tables::{PI_POW10, PI_POW2};
+use hpkern_testkit::Rng;
 
 /// LMO itself (not the dispatch), serially.
 fn lmo_pi(x: u64) -> u64 {
     lmo::pi(x, Par::serial(), &super::Units::plain(Meter::off())).unwrap()
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
 
 #[test]
@@ -40,7 +30,7 @@ fn lucy_pi(x: u64) -> u64 {
 
 #[test]
 fn lmo_equals_lucy_for_random_x_many_small_fewer_large() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
     for i in 0..1500 {
         // x spread over [10^4, 10^11): most small, a few large.
         let digits = if i % 100 == 0 {
@@ -50,7 +40,7 @@ fn lmo_equals_lucy_for_random_x_many_small_fewer_large() {
         } else {
             7
         };
-        let x = lmo::MIN_X + rng.next() % 10u64.pow(digits);
+        let x = lmo::MIN_X + rng.next_u64() % 10u64.pow(digits);
         assert_eq!(lmo_pi(x), lucy_pi(x), "pi({x})");
     }
 }
@@ -71,10 +61,10 @@ fn lmo_around_squares_and_cubes_of_primes() {
 #[test]
 fn short_windows_of_lmo_match_the_sieve() {
     // pi(x) - pi(x - w) against the segmented sieve's count of (x - w, x], high up too.
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut rng = Rng::new(0x2545_f491_4f6c_dd1d);
     for _ in 0..8 {
-        let x = 1_000_000 + rng.next() % 100_000_000_000;
-        let w = 1 + rng.next() % 100_000;
+        let x = 1_000_000 + rng.next_u64() % 100_000_000_000;
+        let w = 1 + rng.next_u64() % 100_000;
         assert_eq!(lmo_pi(x) - lmo_pi(x - w), count_primes(x - w + 1, x + 1).unwrap(), "({}, {x}]", x - w);
     }
 }
@@ -98,9 +88,9 @@ fn nth_prime_brackets_pi_and_known_values() {
     {
         assert_eq!(nth(n), p, "p_{n}");
     }
-    let mut rng = Rng(0xdead_beef_1234_5678);
+    let mut rng = Rng::new(0xdead_beef_1234_5678);
     for i in 0..200 {
-        let x = 2 + rng.next() % if i % 50 == 0 { 100_000_000_000 } else { 10_000_000 };
+        let x = 2 + rng.next_u64() % if i % 50 == 0 { 100_000_000_000 } else { 10_000_000 };
         let count = lucy_pi(x);
         let (at, next) = (nth(count), nth(count + 1));
         assert!(at <= x && x < next && is_prime(at) && is_prime(next), "x {x}: p_{count} = {at}, next {next}");
