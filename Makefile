@@ -106,7 +106,7 @@ uninstall:
 
 # The same library plus hpk_test_panic (cargo feature test-panic), for the panic-containment tests.
 panic-lib:
-	$(CARGO) build --release -p hpkern --features test-panic --target-dir target/test-panic
+	$(CARGO) build --profile panic-test -p hpkern --features test-panic
 
 # include/hpkern.h from src/ffi with cbindgen (tools/gen-header), then the declarations derived
 # from it: bindings/python/hpkern/_abi.py and the generated region of bindings/fortran/hpkern.f90

@@ -306,16 +306,16 @@ impl Hpk {
 
 /// How to build the library variant with `hpk_test_panic` (run in the repository root).
 pub const PANIC_BUILD_COMMAND: &str =
-    "cargo build --release -p hpkern --features test-panic --target-dir target/test-panic";
+    "cargo build --profile panic-test -p hpkern --features test-panic";
 
 /// The `test-panic` build of libhpkern.so: `$HPKERN_PANIC_LIBRARY` if set, else
-/// `<workspace>/target/test-panic/release/libhpkern.so`; an error naming the build command if it
+/// `<workspace>/target/panic-test/libhpkern.so`; an error naming the build command if it
 /// does not exist. Load it with `libloading::Library::new` (RTLD_LOCAL) in a test binary of its
 /// own, never next to [`hpk`]'s copy.
 pub fn locate_panic_library() -> Result<PathBuf, String> {
     let (path, from_env) = match std::env::var_os("HPKERN_PANIC_LIBRARY").filter(|p| !p.is_empty()) {
         Some(path) => (PathBuf::from(path), true),
-        None => (workspace_root().join("target/test-panic/release/libhpkern.so"), false),
+        None => (workspace_root().join("target/panic-test/libhpkern.so"), false),
     };
     if path.is_file() {
         return Ok(path);

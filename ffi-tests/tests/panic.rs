@@ -6,7 +6,7 @@
 //! parallel work on the library's pool (`true`). Build it in the repository root with
 //!
 //! ```text
-//! cargo build --release -p hpkern --features test-panic --target-dir target/test-panic
+//! cargo build --profile panic-test -p hpkern --features test-panic
 //! ```
 //!
 //! (`$HPKERN_PANIC_LIBRARY` overrides the path). This test binary loads only that copy, with
