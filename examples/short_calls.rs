@@ -1,8 +1,8 @@
 //! Where the time of a short parallel call goes: the fixed cost of a parallel call with empty
-//! work (rayon pool against the team), and a 512 x 512 ping-pong loop of `evolve` steps on 1 and
+//! work (rayon pool against the team), and a ping-pong loop of `evolve` steps (512 x 512 unless given) on 1 and
 //! 2 threads, the pool's way (HPK_SHORT_CALLS=0's) against the team's, timed in turns in one run.
 //!
-//! `cargo run --release --example short_calls [n] [rounds]`
+//! `cargo run --release --example short_calls [n | rows x cols, e.g. 256x512] [rounds]`
 
 use hpkern::diffusion::{self, Boundary};
 use hpkern::pool;
@@ -26,11 +26,16 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse().unwrap()).collect();
-    let n = args.first().copied().unwrap_or(512);
-    let rounds = args.get(1).copied().unwrap_or(7);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let shape = args.first().map_or("512", String::as_str);
+    let (rows, cols) = match shape.split_once('x') {
+        Some((r, c)) => (r.parse().unwrap(), c.parse().unwrap()),
+        None => (shape.parse().unwrap(), shape.parse().unwrap()),
+    };
+    let rounds = args.get(1).map_or(7, |a| a.parse().unwrap());
+    let cells: usize = rows * cols;
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-    let mut grid: Vec<f64> = (0..n * n)
+    let mut grid: Vec<f64> = (0..cells)
         .map(|_| {
             rng ^= rng << 13;
             rng ^= rng >> 7;
@@ -38,14 +43,14 @@ fn main() {
             (rng >> 11) as f64 / (1u64 << 53) as f64
         })
         .collect();
-    let mut out = vec![0.0; n * n];
-    let steps = (200_000_000 / (n * n)).clamp(20, 5000);
+    let mut out = vec![0.0; cells];
+    let steps = (200_000_000 / cells).clamp(20, 5000);
     let names = [
         "empty call, pool install+join 2t".to_string(),
         "empty call, short (team) 2t".to_string(),
-        format!("evolve {n}^2 ping-pong 1t"),
-        format!("evolve {n}^2 ping-pong 2t pool (before)"),
-        format!("evolve {n}^2 ping-pong 2t team"),
+        format!("evolve {rows}x{cols} ping-pong 1t"),
+        format!("evolve {rows}x{cols} ping-pong 2t pool (before)"),
+        format!("evolve {rows}x{cols} ping-pong 2t team"),
     ];
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     for _ in 0..rounds {
@@ -66,7 +71,7 @@ fn main() {
                     .unwrap()
                 }),
                 _ => per_call(steps, || {
-                    diffusion::evolve(&grid, &mut out, n, n, 1.0, 0.1, Boundary::Fixed).unwrap();
+                    diffusion::evolve(&grid, &mut out, rows, cols, 1.0, 0.1, Boundary::Fixed).unwrap();
                     std::mem::swap(&mut grid, &mut out);
                 }),
             });

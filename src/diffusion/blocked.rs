@@ -2,10 +2,11 @@
 //!
 //! A pass reads `src` once and writes `dst` once for `t` steps. The grid is cut into horizontal
 //! bands (one task each) and each band into column strips. A strip is swept top to bottom as a
-//! wavefront: when input row `f` arrives, level 1 (one step on) computes row `f-1`, level 2 row
-//! `f-2`, ..., level `t` row `f-t`, which goes to `dst`. Each level keeps only its last three rows
-//! of the strip in a ring buffer that stays in L2, so memory sees one read and one write of the
-//! grid per `t` steps instead of per step.
+//! wavefront, two rows at a time: when input rows `f-1` and `f` arrive, level 1 (one step on)
+//! computes rows `f-2` and `f-1`, level 2 rows `f-3` and `f-2`, ..., level `t` rows `f-t-1` and
+//! `f-t`, which go to `dst`. Each level keeps only its last four rows of the strip in a ring
+//! buffer that stays in L2, so memory sees one read and one write of the grid per `t` steps
+//! instead of per step.
 //!
 //! Tiles overlap (ghost zones): to produce rows `r0..r1` and columns `c0..c1` after `t` steps,
 //! level `k` computes rows `r0-(t-k)..r1+(t-k)` and columns `c0-(t-k)..c1+(t-k)` (wrapped when
@@ -52,7 +53,7 @@ impl Plan {
         let bands = threads.max(1).min(rows);
         // The ghost rows a band recomputes are about (t-1)/band_rows of its work: keep it small.
         let t = STEPS_PER_PASS.min(rows / bands / 8);
-        let strip_cols = (RING_BYTES / (3 * t.max(1) * std::mem::size_of::<f64>())).saturating_sub(2 * t);
+        let strip_cols = (RING_BYTES / (RING_ROWS * t.max(1) * std::mem::size_of::<f64>())).saturating_sub(2 * t);
         Plan::with(rows, cols, t, bands, strip_cols)
     }
 
@@ -83,7 +84,7 @@ impl Plan {
         debug_assert_eq!((s.rows, s.cols), (rows, cols), "a plan is for one grid shape");
         let Stencil { isa, ddt, boundary, .. } = s;
         let kernels = (RowKernel::new(isa, false), output_kernel(isa, grid.len()));
-        let ring_len = steps_per_pass * 3 * row_stride(strip_cols + 2 * steps_per_pass);
+        let ring_len = steps_per_pass * RING_ROWS * row_stride(strip_cols + 2 * steps_per_pass);
         let mut rings = vec![0.0; bands * ring_len];
         let mut rings: Vec<&mut [f64]> = rings.chunks_exact_mut(ring_len).collect();
         let strips = cols.div_ceil(strip_cols);
@@ -104,6 +105,10 @@ impl Plan {
         )
     }
 }
+
+/// Rows per level in a strip's ring: a level computes two rows per front (register blocking,
+/// [`RowKernel::interior2`]) from four rows of the level below.
+const RING_ROWS: usize = 4;
 
 /// Cells from one ring row to the next: whole cache lines plus one, so that rows of power-of-two
 /// widths (the book's 512) do not all map to the same L1 sets (4 KiB aliasing).
@@ -138,18 +143,20 @@ impl Pass<'_> {
     }
 
     /// Rows `r0..r0 + out.len()/cols`, columns `strip`, after `t` steps into `out` (the band's
-    /// rows of the output grid). `ring` holds at least `3 * t * row_stride(strip.len() + 2t)` cells.
+    /// rows of the output grid). `ring` holds at least `RING_ROWS * t * row_stride(strip.len() + 2t)`
+    /// cells.
     fn sweep(&self, r0: usize, strip: Range<usize>, out: &mut [f64], ring: &mut [f64]) {
         let (rows, cols, t) = (self.rows, self.cols, self.t);
         let fixed = self.boundary == Boundary::Fixed;
         let want_rows = r0 as isize..(r0 + out.len() / cols) as isize;
         let want_cols = strip.start as isize..strip.end as isize;
-        // Level L's three rows at ring[L*3*w..]; virtual row v in slot v mod 3, virtual column c
-        // at offset c - first_col.
+        // Level L's rows at ring[L*level_len..]; virtual row v in slot v mod RING_ROWS, virtual
+        // column c at offset c - first_col.
         let all_cols = self.level_range(0, &want_cols, cols);
         let (first_col, w) = (all_cols.start, all_cols.len());
         let stride = row_stride(w);
-        let slot = |v: isize| v.rem_euclid(3) as usize * stride;
+        let level_len = RING_ROWS * stride;
+        let slot = |v: isize| v.rem_euclid(RING_ROWS as isize) as usize * stride;
         let front_span = |l: usize| {
             let r = self.level_range(l, &want_rows, rows);
             r.start + l as isize..r.end + l as isize
@@ -161,53 +168,96 @@ impl Pass<'_> {
             let i = v.rem_euclid(rows as isize) as usize;
             &self.src[i * cols + first_col.max(0) as usize..][..w]
         };
-        for front in fronts {
-            // A front is t rows of the strip: some microseconds.
+        let edge_row = |j: isize| fixed && (j == 0 || j == rows as isize - 1 || cols < 3);
+        // Front f: input rows f-1 and f have arrived, and level L computes its rows f-L-1 and
+        // f-L from rows f-L-2..=f-L+1 of level L-1 (the two it computed in this front and the
+        // two of the front before).
+        let mut front = fronts.start + 1;
+        while front - 1 < fronts.end {
+            // A front is 2t rows of the strip: some microseconds.
             if self.meter.cancelled() {
                 return;
             }
-            if gathered && self.level_range(0, &want_rows, rows).contains(&front) {
-                self.gather(front, all_cols.clone(), &mut ring[slot(front)..][..w]);
+            for v in [front - 1, front] {
+                if gathered && self.level_range(0, &want_rows, rows).contains(&v) {
+                    self.gather(v, all_cols.clone(), &mut ring[slot(v)..][..w]);
+                }
             }
             for level in 1..=t {
-                let j = front - level as isize;
-                if !self.level_range(level, &want_rows, rows).contains(&j) {
-                    continue;
-                }
-                let (below, this) = ring.split_at_mut(level * 3 * stride);
+                let j = front - level as isize - 1;
+                let range = self.level_range(level, &want_rows, rows);
+                let (below, this) = ring.split_at_mut(level * level_len);
+                let below: &[f64] = below;
                 let prev = |v: isize| match level {
                     1 if !gathered => src_rows(v),
-                    _ => &below[(level - 1) * 3 * stride + slot(v)..][..w],
+                    _ => &below[(level - 1) * level_len + slot(v)..][..w],
                 };
-                // The output row and the virtual column at its index 0.
+                // Where the level's rows go: the output rows, or the level's ring slots; and the
+                // virtual column at index 0 of a destination row.
                 let (kernel, dst, base) = if level == t {
-                    (self.kernels.1, &mut out[(j - want_rows.start) as usize * cols..][..cols], 0)
+                    (self.kernels.1, &mut *out, 0)
                 } else {
-                    (self.kernels.0, &mut this[slot(j)..][..w], first_col)
+                    (self.kernels.0, &mut this[..level_len], first_col)
                 };
-                let span = self.level_range(level, &want_cols, cols);
-                let at = |c: isize, base: isize| (c - base) as usize;
-                if fixed && (j == 0 || j == rows as isize - 1 || cols < 3) {
-                    // Same rule as `update_rows`: fixed edge rows (all rows of a thin grid) are copied.
-                    dst[at(span.start, base)..at(span.end, base)]
-                        .copy_from_slice(&prev(j)[at(span.start, first_col)..at(span.end, first_col)]);
+                let at = |v: isize| if level == t { (v - want_rows.start) as usize * cols } else { slot(v) };
+                let cut = LevelCut { span: self.level_range(level, &want_cols, cols), first_col, base };
+                if range.contains(&j) && range.contains(&(j + 1)) && !edge_row(j) && !edge_row(j + 1) {
+                    let (row0, row1) = two_rows(dst, at(j), at(j + 1));
+                    self.level_rows(kernel, &cut, &[prev(j - 1), prev(j), prev(j + 1), prev(j + 2)], [row0, row1]);
                     continue;
                 }
-                let (mut lo, mut hi) = (span.start, span.end);
-                if fixed && lo == 0 {
-                    dst[at(0, base)] = prev(j)[at(0, first_col)];
-                    lo = 1;
-                }
-                if fixed && hi == cols as isize {
-                    dst[at(hi - 1, base)] = prev(j)[at(hi - 1, first_col)];
-                    hi -= 1;
-                }
-                if lo < hi {
-                    let input = |v: isize| &prev(v)[at(lo - 1, first_col)..at(hi + 1, first_col)];
-                    let cells = &mut dst[at(lo, base)..at(hi, base)];
-                    kernel.interior(input(j - 1), input(j), input(j + 1), cells, self.ddt);
+                for v in [j, j + 1].into_iter().filter(|v| range.contains(v)) {
+                    let dst = &mut dst[at(v)..];
+                    if edge_row(v) {
+                        // Same rule as `update_rows`: fixed edge rows (all rows of a thin grid) are copied.
+                        let (from, to) = (cut.span.start, cut.span.end);
+                        dst[cut.dst(from)..cut.dst(to)].copy_from_slice(&prev(v)[cut.src(from)..cut.src(to)]);
+                    } else {
+                        self.level_rows(kernel, &cut, &[prev(v - 1), prev(v), prev(v + 1)], [dst]);
+                    }
                 }
             }
+            front += 2;
+        }
+    }
+
+    /// One row (`N = 1`) or two adjacent rows (`N = 2`) of a level, columns `cut.span`, into
+    /// `dst` (whose indices `cut.dst` gives) from `input`, the `N + 2` rows of the level below
+    /// around them (indices `cut.src`), top to bottom. The rows are neither fixed edge rows nor
+    /// the rows of a thin grid.
+    fn level_rows<const N: usize>(
+        &self,
+        kernel: RowKernel,
+        cut: &LevelCut,
+        input: &[&[f64]],
+        mut dst: [&mut [f64]; N],
+    ) {
+        let fixed = self.boundary == Boundary::Fixed;
+        let (mut lo, mut hi) = (cut.span.start, cut.span.end);
+        // Fixed edge columns are copied.
+        for (row, mid) in dst.iter_mut().zip(&input[1..]) {
+            if fixed && lo == 0 {
+                row[cut.dst(0)] = mid[cut.src(0)];
+            }
+            if fixed && hi == self.cols as isize {
+                row[cut.dst(hi - 1)] = mid[cut.src(hi - 1)];
+            }
+        }
+        if fixed && lo == 0 {
+            lo = 1;
+        }
+        if fixed && hi == self.cols as isize {
+            hi -= 1;
+        }
+        if lo >= hi {
+            return;
+        }
+        let input = |k: usize| &input[k][cut.src(lo - 1)..cut.src(hi + 1)];
+        let mut cells = dst.map(|row| &mut row[cut.dst(lo)..cut.dst(hi)]);
+        match &mut cells[..] {
+            [out] => kernel.interior(input(0), input(1), input(2), out, self.ddt),
+            [out0, out1] => kernel.interior2([input(0), input(1), input(2), input(3)], [out0, out1], self.ddt),
+            _ => unreachable!("one or two rows"),
         }
     }
 
@@ -224,5 +274,39 @@ impl Pass<'_> {
             row[at..at + run as usize].copy_from_slice(&src_row[from as usize..(from + run) as usize]);
             c += run;
         }
+    }
+}
+
+/// The columns a level computes in a strip, and where a virtual column is in the level below's
+/// rows and in the destination rows.
+struct LevelCut {
+    /// Virtual columns computed.
+    span: Range<isize>,
+    /// The virtual column at index 0 of the rows of the level below.
+    first_col: isize,
+    /// The virtual column at index 0 of the destination rows.
+    base: isize,
+}
+
+impl LevelCut {
+    /// The index of virtual column `c` in a row of the level below.
+    fn src(&self, c: isize) -> usize {
+        (c - self.first_col) as usize
+    }
+
+    /// The index of virtual column `c` in a destination row.
+    fn dst(&self, c: isize) -> usize {
+        (c - self.base) as usize
+    }
+}
+
+/// The rows at offsets `a` and `b` of `buf` (`a != b`, each to the end of `buf` or the other).
+fn two_rows(buf: &mut [f64], a: usize, b: usize) -> (&mut [f64], &mut [f64]) {
+    if a < b {
+        let (x, y) = buf.split_at_mut(b);
+        (&mut x[a..], y)
+    } else {
+        let (x, y) = buf.split_at_mut(a);
+        (y, &mut x[b..])
     }
 }

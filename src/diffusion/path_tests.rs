@@ -196,6 +196,37 @@ fn blocked_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_count
     }
 }
 
+/// The wavefront computes two rows per front: every parity of band height and band start, every
+/// pass length from 1 to 16 (fronts that end on one row or two), strips and whole rows.
+#[test]
+fn blocked_two_row_fronts_are_bit_identical_at_odd_row_counts_and_band_edges() {
+    for rows in (2..=13).chain([31, 32]) {
+        for cols in [5, 18] {
+            for boundary in [Boundary::Fixed, Boundary::Periodic] {
+                let start = test_grid(rows, cols);
+                for steps in 1u64..=16 {
+                    let want = reference_run(&start, rows, cols, 0.1, boundary, steps);
+                    // One pass of `steps` steps, and passes of 2 and 3 (a last pass of 1 or 2).
+                    for steps_per_pass in [16, 2, 3] {
+                        for bands in (1..=4).filter(|&b| b <= rows) {
+                            for strip_cols in [3, 1000] {
+                                let plan = Plan::with(rows, cols, steps_per_pass, bands, strip_cols).unwrap();
+                                for isa in Supported::all() {
+                                    let got = blocked_run(isa, &start, rows, cols, plan, boundary, steps);
+                                    assert!(
+                                        same_bits(&got, &want),
+                                        "{isa:?} {rows}x{cols} {boundary:?} {steps} steps, {plan:?}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn tile_local_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_count() {
     for &(rows, cols) in &SHAPES[..SHAPES.len() - 2] {

@@ -64,16 +64,7 @@ impl RowKernel {
             self.row(up, mid0, mid1, out0, ddt, boundary);
             return self.row(mid0, mid1, down, out1, ddt, boundary);
         }
-        let interior = (&mut out0[1..n - 1], &mut out1[1..n - 1]);
-        match self.isa {
-            Supported::Scalar => scalar::interior2(up, mid0, mid1, down, interior.0, interior.1, ddt),
-            #[cfg(target_arch = "x86_64")]
-            Supported::Avx2(avx2) => avx2::interior2(avx2, [up, mid0, mid1, down], [interior.0, interior.1], ddt),
-            #[cfg(target_arch = "x86_64")]
-            Supported::Avx512(avx512) => {
-                avx512::interior2(avx512, [up, mid0, mid1, down], [interior.0, interior.1], ddt)
-            }
-        }
+        self.interior2([up, mid0, mid1, down], [&mut out0[1..n - 1], &mut out1[1..n - 1]], ddt);
         for (up, mid, down, out) in [(up, mid0, mid1, out0), (mid0, mid1, down, out1)] {
             self.edges(up, mid, down, out, ddt, boundary);
         }
@@ -108,6 +99,26 @@ impl RowKernel {
             Supported::Avx2(avx2) => avx2::interior(avx2, up, mid, down, out, ddt, self.streaming),
             #[cfg(target_arch = "x86_64")]
             Supported::Avx512(avx512) => avx512::interior(avx512, up, mid, down, out, ddt, self.streaming),
+        }
+    }
+
+    /// Cells `1..n-1` of two adjacent rows into `out0[0..n-2]` and `out1[0..n-2]`: `[up, mid0,
+    /// mid1, down]` are four consecutive input rows of length `n >= 3`. The same cells as two
+    /// calls of [`Self::interior`], in one loop that loads the rows' shared centre vectors once
+    /// (register blocking); when streaming, two calls of [`Self::interior`].
+    #[inline]
+    pub(super) fn interior2(self, input: [&[f64]; 4], [out0, out1]: [&mut [f64]; 2], ddt: f64) {
+        let [up, mid0, mid1, down] = input;
+        if self.streaming {
+            self.interior(up, mid0, mid1, out0, ddt);
+            return self.interior(mid0, mid1, down, out1, ddt);
+        }
+        match self.isa {
+            Supported::Scalar => scalar::interior2(up, mid0, mid1, down, out0, out1, ddt),
+            #[cfg(target_arch = "x86_64")]
+            Supported::Avx2(avx2) => avx2::interior2(avx2, input, [out0, out1], ddt),
+            #[cfg(target_arch = "x86_64")]
+            Supported::Avx512(avx512) => avx512::interior2(avx512, input, [out0, out1], ddt),
         }
     }
 
