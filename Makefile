@@ -43,7 +43,7 @@ PC_INCLUDEDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
 PC_FMODDIR    = $(if $(filter yes,$(WITH_FORTRAN)),$(patsubst $(LIBDIR)/%,$${libdir}/%,$(FMODDIR)))
 
 .PHONY: all lib panic-lib generate header header-check lint install uninstall test test-rust test-ffi test-c test-fortran \
-        test-valgrind test-install test-python test-wheel test-isa test-summary-reset bench bench-compare demo \
+        test-valgrind test-install test-python test-wheel test-isa test-pi-large test-summary-reset bench bench-compare demo \
         fuzz fuzz-seeds check-aarch64 clean
 
 all: lib generate
@@ -160,6 +160,15 @@ test-ffi: lib panic-lib
 	scripts/ensure-gfortran.sh
 	$(CARGO) test -p hpkern-ffi-tests 2>&1 | tee target/test-ffi.log
 	@scripts/count-cargo-tests.sh libloading target/test-ffi.log >> $(SUMMARY)
+
+# The published pi(10^k), pi(2^k) and (10^k)-th primes that test-ffi (tests/abi_pi.rs) leaves out
+# for time, each through the built library: pi(10^17 .. 10^19), pi(2^51 .. 2^63) and the
+# (10^13 .. 10^17)-th primes (ffi-tests/src/pi_cases.rs splits the tables), about an hour on 2
+# cores. Not part of `make test`. PI_LARGE='pi:10^17 pi:2^55 nth:10^13' runs only those cases.
+test-pi-large: lib
+	scripts/ensure-gfortran.sh
+	$(CARGO) run --quiet -p hpkern-ffi-tests --bin pi-large -- $(PI_LARGE) | tee target/test-pi-large.log
+	@tail -n 1 target/test-pi-large.log | grep -qE '^pi-large: [0-9]+ passed, 0 failed$$'
 
 test-c: lib
 	scripts/test-c.sh | tee target/test-c.log

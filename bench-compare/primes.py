@@ -16,7 +16,6 @@ import gmpy2
 import numpy as np
 from numba import njit, prange
 
-import pi_counting
 from common import CORES, Interleaved, Row, check
 
 TRIAL_PRIME = 100_109_100_129_100_151
@@ -184,5 +183,4 @@ def counting(hpkern, primesieve: Primesieve) -> list[Row]:
 
 def run(hpkern, peers) -> list[Row]:
     primesieve = Primesieve()
-    return (trial_division(hpkern, peers) + miller_rabin(hpkern) + counting(hpkern, primesieve)
-            + pi_counting.rows(hpkern, primesieve))
+    return trial_division(hpkern, peers) + miller_rabin(hpkern) + counting(hpkern, primesieve)

@@ -2,7 +2,7 @@
 (criterion) medians, check every answer, write the report. Run by scripts/bench-compare.sh,
 which builds the peers and sets the thread counts (NUMBA_NUM_THREADS, OMP_NUM_THREADS) first.
 
-    python runner.py [--only julia,diffusion,primes,short-calls] [--no-criterion]
+    python runner.py [--only julia,diffusion,primes,pi,short-calls] [--no-criterion]
 
 Exits 1 if any implementation gave a wrong answer (its workload's timings are then incomplete)
 or, unless --no-criterion, a C ABI result is missing.
@@ -26,13 +26,16 @@ import numba  # noqa: E402
 import criterion  # noqa: E402
 import diffusion  # noqa: E402
 import julia  # noqa: E402
+import pi_counting  # noqa: E402
 import primes  # noqa: E402
 import report  # noqa: E402
 from common import OUT_DIR, Mismatch, Peers, Row  # noqa: E402
 
 #: name -> what runs it (``.run(hpkern, peers)``); "short-calls" is the part of "diffusion"
-#: about short parallel calls, alone (seconds instead of minutes).
+#: about short parallel calls, alone (seconds instead of minutes); "pi" is pi(x) and the n-th
+#: prime beside primecount and primesieve.
 FAMILIES = {"julia": julia, "diffusion": diffusion, "primes": primes,
+            "pi": SimpleNamespace(run=lambda hpkern, peers: pi_counting.rows(hpkern, primes.Primesieve())),
             "short-calls": SimpleNamespace(run=lambda hpkern, peers: diffusion.short_calls(hpkern))}
 NOTES = [
     "Peers time the book's kernels on prebuilt inputs (Julia: calculate_z on coordinate arrays).",
@@ -59,7 +62,7 @@ def ordered(python_rows: list[Row], abi_rows: list[Row]) -> list[Row]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="julia,diffusion,primes", help="families to run, comma-separated "
+    parser.add_argument("--only", default="julia,diffusion,primes,pi", help="families to run, comma-separated "
                         f"(of {', '.join(FAMILIES)})")
     parser.add_argument("--no-criterion", action="store_true", help="leave out the C ABI rows")
     args = parser.parse_args()

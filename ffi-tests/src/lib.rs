@@ -25,6 +25,9 @@ use std::sync::OnceLock;
 pub use hpkern_testkit as testkit;
 pub use hpkern_testkit::{primes::sieve, Rng};
 
+/// The published pi and n-th prime values, split between CI and `make test-pi-large`.
+pub mod pi_cases;
+
 // ---------------------------------------------------------------------------------------------
 // The contract, restated from include/hpkern.h.
 

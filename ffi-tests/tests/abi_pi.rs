@@ -1,9 +1,11 @@
 //! pi(x) through hpk_count_primes (long ranges go to Lagarias-Miller-Odlyzko) and hpk_nth_prime,
-//! on the release library: the published tables (OEIS A006880, A007053) as far as a test run
-//! affords, agreement with the sieve on short windows, the n-th prime's brackets and edges, its
-//! bad input (rows like bad_input.rs's) and cancellation.
+//! on the release library: the published tables (OEIS A006880, A007053, A006988) as far as a
+//! test run affords (pi_cases::ci; `make test-pi-large` checks the rest), agreement with the
+//! sieve on short windows, the n-th prime's brackets and edges, its bad input (rows like
+//! bad_input.rs's) and cancellation.
 
-use hpkern_ffi_tests::testkit::tables::{PI_POW10, PI_POW2};
+use hpkern_ffi_tests::pi_cases::{self, Case};
+use hpkern_ffi_tests::testkit::tables::PI_POW10;
 use hpkern_ffi_tests::*;
 use std::ffi::c_void;
 use std::ptr;
@@ -36,14 +38,38 @@ fn is_prime(n: u64) -> bool {
     out
 }
 
+/// The CI share of the published values of one kind, each checked (all failures reported).
+fn check_published(kind: fn(&Case) -> bool) {
+    let cases: Vec<Case> = pi_cases::ci().into_iter().filter(kind).collect();
+    assert!(cases.len() > 10, "{cases:?}");
+    let failures: Vec<String> = cases.iter().filter_map(|c| c.check().err()).collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
 #[test]
-fn pi_of_powers_of_ten_and_two_match_the_published_tables() {
-    for (k, &want) in PI_POW10.iter().enumerate().take(17) {
-        assert_eq!(count_primes(0, 10u64.pow(k as u32) + 1), want, "pi(10^{k})");
+fn pi_of_powers_of_ten_matches_the_published_table() {
+    check_published(|c| matches!(c, Case::PiPow10(_)));
+}
+
+#[test]
+fn pi_of_powers_of_two_matches_the_published_table() {
+    check_published(|c| matches!(c, Case::PiPow2(_)));
+}
+
+#[test]
+fn nth_prime_of_powers_of_ten_matches_the_published_table() {
+    check_published(|c| matches!(c, Case::NthPow10(_)));
+}
+
+#[test]
+fn ci_and_pi_large_split_every_published_value_between_them() {
+    let (ci, large) = (pi_cases::ci(), pi_cases::large());
+    assert_eq!(ci.len() + large.len(), pi_cases::all().len());
+    assert!(ci.iter().all(|c| !large.contains(c)));
+    for want in [Case::PiPow10(19), Case::PiPow2(63), Case::NthPow10(17), Case::PiPow10(0), Case::PiPow2(1)] {
+        assert!(ci.contains(&want) || large.contains(&want), "{want:?}");
     }
-    for (k, &want) in PI_POW2.iter().enumerate().take(51).skip(44) {
-        assert_eq!(count_primes(0, 1 << k), want, "pi(2^{k})"); // 2^k is not prime
-    }
+    assert!(!ci.contains(&Case::PiPow10(19)) && !ci.contains(&Case::PiPow2(63)));
 }
 
 #[test]

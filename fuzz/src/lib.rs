@@ -43,11 +43,18 @@
 //!   conserves its sum, fixed edges stay; primality agrees with the reference Miller-Rabin
 //!   (hpkern-testkit) and hpk_is_prime; smallest factors divide n, lie in range and are
 //!   minimal; prime counts agree with primes_in_range, with split ranges and with a reference
-//!   count on short ranges; listed primes are ascending, in range and prime.
+//!   count on short ranges; listed primes are ascending, in range and prime; the n-th prime
+//!   equals the reference sieve's for n <= pi(2^20), beyond that it is prime with n - 1 primes
+//!   below it (hpk_count_primes); a prime stream hands out, over calls of any capacity, exactly
+//!   the reference's primes of its window (all of them for short windows, else the count and
+//!   sampled members), ascending, with its position past each and at hi once exhausted; a
+//!   stream resumed from another's position continues it; a failed call moves no stream, and
+//!   NULL, misaligned or never-created stream pointers are refused (freeing them is a no-op).
 //!
 //! Work per execution is bounded (grids and batches of at most 4096 elements, one larger
-//! "heavy" call per input, sieve ranges of at most 2^20 below 2^32 and 2^16 above, trial
-//! division on n < 2^40 or numbers with a factor <= 7, Julia iterations capped by a budget),
+//! "heavy" call per input, sieve ranges and stream windows of at most 2^20 below 2^32 and 2^16
+//! above, trial division on n < 2^40 or numbers with a factor <= 7, Julia iterations capped by
+//! a budget, the n-th prime for n <= pi(2^20) + 2^27),
 //! except where the arguments
 //! guarantee an error: then sizes of work (steps, maxiter, ranges) are unbounded, since the
 //! library should reject the call before doing it.
@@ -75,6 +82,9 @@ const HEAVY_RANGE: u64 = 1 << 20;
 const HEAVY_RANGE_HIGH: u64 = 1 << 16;
 /// Ranges at most this long are checked against the reference prime test, element by element.
 const REF_RANGE: u64 = 4096;
+/// A heavy hpk_nth_prime asks for n up to pi(2^20) + HEAVY_NTH (answers below about 2.9 * 10^9:
+/// pi() of a few milliseconds); lighter ones stay within pi(2^20), the reference sieve's table.
+const HEAVY_NTH: u64 = 1 << 27;
 
 /// Run one input: panics (a crash for libFuzzer) on any broken promise.
 pub fn run(data: &[u8]) {

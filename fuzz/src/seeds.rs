@@ -5,6 +5,9 @@
 
 use crate::input::{Encoder, Place, F64};
 use crate::ops::Op;
+use primes::{Cap, Nth, StreamCall, StreamEnd};
+
+mod primes;
 
 /// One seed: its file name, its bytes and the ops it encodes.
 pub struct Seed {
@@ -179,79 +182,6 @@ impl Builder {
         self.op(Op::JuliaGrid).u8(0).u8(i).u8(0).u8(0).maxiter(300).place(OWN);
         self
     }
-
-    fn smallest_factor(&mut self, n: u64, from: u64, to: u64, place: Place) -> &mut Self {
-        self.op(Op::SmallestFactor).num(n).u8(4).num(from).u8(4).num(to).place(place);
-        self
-    }
-
-    fn check_prime(&mut self, n: u64, place: Place) -> &mut Self {
-        self.op(Op::CheckPrime).num(n).place(place);
-        self
-    }
-
-    fn is_prime(&mut self, n: u64) -> &mut Self {
-        self.op(Op::IsPrime).num(n).place(OWN);
-        self
-    }
-
-    /// hpk_is_prime_batch of `count` numbers (`heavy`: 1024..=4096, the input's heavy call).
-    fn batch(&mut self, count: u16, places: [Place; 2], data: Values, heavy: bool, huge: Option<u8>) -> &mut Self {
-        let e = self.op(Op::IsPrimeBatch);
-        match (huge, count) {
-            (Some(h), _) => e.u8(0).u8(h),
-            (None, 0) => e.u8(1),
-            (None, _) if heavy => e.u8(2).u16(count - 1024),
-            (None, 1..=64) => e.u8(3).u8((count - 1) as u8),
-            (None, _) => e.u8(10).u16(count - 1),
-        };
-        e.place(places[0]).place(places[1]).nums(data.mode, data.seed, &[]);
-        self
-    }
-
-    /// hpk_count_primes over [lo, lo + len) (None: an empty range, hi = lo - 5).
-    fn count_primes(
-        &mut self,
-        lo: u64,
-        len: Option<u64>,
-        heavy: bool,
-        place: Place,
-        split: u64,
-        hi_raw: u64,
-    ) -> &mut Self {
-        let e = self.op(Op::CountPrimes);
-        range(e, lo, len, heavy);
-        e.u64(hi_raw).u64(split).place(place);
-        self
-    }
-
-    /// hpk_primes_in_range over [lo, lo + len). `cap_mode`: 0 size query, 1 cap % 64, 2 and 7
-    /// cap % 4097, 3 exact, 4 exact - 1, 5 exact + cap % 16, 6 an overflowing capacity.
-    fn primes_in_range(
-        &mut self,
-        lo: u64,
-        len: Option<u64>,
-        cap_mode: u8,
-        cap: u16,
-        places: [Place; 2],
-        heavy: bool,
-    ) -> &mut Self {
-        let e = self.op(Op::PrimesInRange);
-        range(e, lo, len, heavy);
-        e.u64(0).u8(cap_mode).u16(cap).place(places[0]).place(places[1]);
-        self
-    }
-}
-
-/// The fields of `Fuzz::range`: lo as a number, then the length (`heavy`: a u64, the input's
-/// heavy call; else a u16 of at most REF_RANGE).
-fn range(e: &mut Encoder, lo: u64, len: Option<u64>, heavy: bool) {
-    e.u8(4).num(lo);
-    match len {
-        None => e.u8(0).u16(5),
-        Some(n) if heavy => e.u8(1).u64(n),
-        Some(n) => e.u8(8).u16(u16::try_from(n).expect("a short range")),
-    };
 }
 
 /// Every seed.
@@ -366,6 +296,63 @@ pub fn seeds() -> Vec<Seed> {
     seed("range-written-adjacent", 0, &|b| b.primes_in_range(0, Some(100), 3, 0, [OWN, shared(0, 1, 0)], false));
     seed("range-huge-cap", 0, &|b| b.primes_in_range(0, Some(100), 6, 1, [OWN; 2], false));
     seed("range-empty", 0, &|b| b.primes_in_range(50, None, 2, 9, [OWN; 2], false));
+    // the n-th prime
+    seed("nth-table", 1, &|b| {
+        b.nth_prime(Nth::Table(1), OWN).nth_prime(Nth::Table(2), OWN).nth_prime(Nth::Table(1000), OWN);
+        b.nth_prime(Nth::Table(82_025), padded(1, 1))
+    });
+    seed("nth-heavy", 2, &|b| b.nth_prime(Nth::Heavy(100_000_000), OWN));
+    seed("nth-invalid", 0, &|b| {
+        b.nth_prime(Nth::Zero, OWN).nth_prime(Nth::PastTop(0), OWN).nth_prime(Nth::Raw(M), OWN)
+    });
+    // The largest valid n with a pointer that must be refused: refused before pi(2^64) runs.
+    seed("nth-top-misaligned", 0, &|b| b.nth_prime(Nth::Raw(425_656_284_035_217_743), misaligned(3)));
+    seed("nth-null", 0, &|b| b.nth_prime(Nth::Table(5), NULL));
+    // the prime stream
+    let next = |cap: Cap| StreamCall::Next(cap, [OWN; 2]);
+    seed("stream", 0, &|b| {
+        let calls = [next(Cap::Small(10)), StreamCall::Position(OWN), next(Cap::Large(1000))];
+        b.stream(0, Some(4000), false, &calls, StreamEnd::Drain(0))
+    });
+    seed("stream-resume", 1, &|b| {
+        b.stream(1_000_000, Some(4000), false, &[next(Cap::Small(7)), next(Cap::Small(64))], StreamEnd::Resume(1))
+    });
+    seed("stream-top", 0, &|b| b.stream(M - 4095, Some(4096), false, &[next(Cap::Small(64))], StreamEnd::Drain(2)));
+    seed("stream-2^32", 1, &|b| {
+        b.stream((1 << 32) - 2000, Some(4000), false, &[next(Cap::Large(100))], StreamEnd::Free)
+    });
+    seed("stream-heavy", 2, &|b| {
+        b.stream(1_000_000_000, Some(1 << 20), true, &[next(Cap::Large(4096))], StreamEnd::Drain(4))
+    });
+    seed("stream-empty", 0, &|b| b.stream(50, None, false, &[next(Cap::Small(4))], StreamEnd::Resume(0)));
+    seed("stream-bad-args", 0, &|b| {
+        let calls = [
+            next(Cap::Zero),
+            next(Cap::Huge(1)),
+            StreamCall::Next(Cap::Small(8), [NULL, OWN]),
+            StreamCall::Next(Cap::Small(8), [OWN, misaligned(3)]),
+        ];
+        b.stream(100, Some(1000), false, &calls, StreamEnd::Drain(0))
+    });
+    seed("stream-overlap", 0, &|b| {
+        let calls = [
+            StreamCall::Next(Cap::Small(8), [OWN, shared(0, 4, 2)]),
+            StreamCall::Next(Cap::Small(8), [OWN, shared(0, 1, 0)]),
+            StreamCall::Position(misaligned(1)),
+            StreamCall::Position(NULL),
+        ];
+        b.stream(0, Some(500), false, &calls, StreamEnd::Drain(0))
+    });
+    seed("stream-not-a-stream", 0, &|b| {
+        let calls = [
+            StreamCall::NotAStream { kind: 0, by: 0, next: true },
+            StreamCall::NotAStream { kind: 1, by: 2, next: false },
+            StreamCall::NotAStream { kind: 2, by: 0, next: true },
+            StreamCall::NotAStream { kind: 2, by: 0, next: false },
+        ];
+        b.stream(10, Some(100), false, &calls, StreamEnd::Drain(0))
+    });
+    seed("stream-new-refused", 0, &|b| b.stream_refused(0, 100, NULL).stream_refused(7, 100, misaligned(5)));
     out
 }
 

@@ -5,7 +5,7 @@
 //!   tables, brute-force smallest factors, `isqrt`.
 //! - [`diffusion`]: one explicit diffusion step by the header's formula, cell by cell.
 //! - [`julia`]: the header's escape count, and the book's constants.
-//! - [`tables`]: published prime counts, pi(10^k) and pi(2^k).
+//! - [`tables`]: published prime counts, pi(10^k) and pi(2^k), and the (10^k)-th primes.
 //! - [`rng`]: a small deterministic generator for test inputs.
 //! - [`canary`]: fill values of output buffers, and [`canary::Arena`], an exact-size allocation
 //!   filled with a canary byte.

@@ -1,5 +1,5 @@
-//! Published values to test against: pi(10^k) (OEIS A006880) and pi(2^k) (OEIS A007053),
-//! typed from the tables, independent of any code here.
+//! Published values to test against: pi(10^k) (OEIS A006880), pi(2^k) (OEIS A007053) and the
+//! (10^k)-th prime (OEIS A006988), typed from the tables, independent of any code here.
 
 /// pi(10^k), k = 0..=19 (OEIS A006880).
 pub const PI_POW10: [u64; 20] = [
@@ -93,3 +93,56 @@ pub const PI_POW2: [u64; 65] = [
     216_289_611_853_439_384,
     425_656_284_035_217_743,
 ];
+
+/// The (10^k)-th prime, k = 0..=17 (OEIS A006988; also primecount 7.6's `primecount -n 1e{k}`);
+/// the (10^18)-th prime, 44211790234832169331, is above 2^64.
+pub const NTH_PRIME_POW10: [u64; 18] = [
+    2,
+    29,
+    541,
+    7_919,
+    104_729,
+    1_299_709,
+    15_485_863,
+    179_424_673,
+    2_038_074_743,
+    22_801_763_489,
+    252_097_800_623,
+    2_760_727_302_517,
+    29_996_224_275_833,
+    323_780_508_946_331,
+    3_475_385_758_524_527,
+    37_124_508_045_065_437,
+    394_906_913_903_735_329,
+    4_185_296_581_467_695_669,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::primes::{is_prime, sieve};
+
+    #[test]
+    fn the_tables_agree_with_the_reference_sieve_as_far_as_it_reaches() {
+        let table = sieve((1 << 24) + 1);
+        let primes: Vec<u64> = (0..table.len()).filter(|&i| table[i]).map(|i| i as u64).collect();
+        let pi = |x: u64| primes.partition_point(|&p| p <= x) as u64;
+        for (k, &want) in PI_POW10.iter().enumerate().take(8) {
+            assert_eq!(pi(10u64.pow(k as u32)), want, "pi(10^{k})");
+        }
+        for (k, &want) in PI_POW2.iter().enumerate().take(25) {
+            assert_eq!(pi(1 << k), want, "pi(2^{k})");
+        }
+        for (k, &want) in NTH_PRIME_POW10.iter().enumerate().take(7) {
+            assert_eq!(primes[10usize.pow(k as u32) - 1], want, "p(10^{k})");
+        }
+        for (k, &p) in NTH_PRIME_POW10.iter().enumerate() {
+            assert!(is_prime(p), "p(10^{k}) = {p} is prime");
+        }
+        // The tables in order: pi(p(10^k)) = 10^k lies between the pi(10^j) around p(10^k).
+        for (k, &p) in NTH_PRIME_POW10.iter().enumerate().skip(1) {
+            let j = p.ilog10() as usize;
+            assert!(PI_POW10[j] < 10u64.pow(k as u32) && 10u64.pow(k as u32) <= PI_POW10[j + 1], "p(10^{k}) = {p}");
+        }
+    }
+}

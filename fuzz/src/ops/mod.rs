@@ -1,4 +1,4 @@
-//! The operations: [`Op`] is the list the fuzzer decodes (an op byte picks `Op::ALL[byte % 12]`)
+//! The operations: [`Op`] is the list the fuzzer decodes (an op byte picks `Op::ALL[byte % 14]`)
 //! and the seeds encode; one module per API area runs them.
 
 mod diffusion;
@@ -6,6 +6,7 @@ mod julia;
 mod meta;
 mod primes;
 mod ranges;
+mod stream;
 
 use crate::buffers::{Arg, Bufs};
 use crate::check::Expect;
@@ -40,11 +41,16 @@ pub enum Op {
     CountPrimes,
     /// hpk_primes_in_range
     PrimesInRange,
+    /// hpk_nth_prime
+    NthPrime,
+    /// hpk_prime_stream_new, then _next, _position and _free on the stream
+    PrimeStream,
 }
 
 impl Op {
-    /// Every op, in the order of their op bytes.
-    pub const ALL: [Op; 12] = [
+    /// Every op, in the order of their op bytes (new ops go at the end: the seeds keep their
+    /// meaning).
+    pub const ALL: [Op; 14] = [
         Op::Threads,
         Op::Info,
         Op::Evolve,
@@ -57,6 +63,8 @@ impl Op {
         Op::IsPrimeBatch,
         Op::CountPrimes,
         Op::PrimesInRange,
+        Op::NthPrime,
+        Op::PrimeStream,
     ];
 
     /// The op an op byte picks.
@@ -82,7 +90,8 @@ fn huge_count(sel: u8, elem: usize) -> usize {
 /// The decoding state of one input.
 pub struct Fuzz<'a> {
     pub inp: Input<'a>,
-    /// Larger calls (parallel-size grids, sieve ranges up to 10^6, batches over 1024) left.
+    /// Larger calls (parallel-size grids, sieve ranges up to 10^6, batches over 1024, an n-th
+    /// prime beyond 2^20) left.
     pub heavy: u32,
 }
 
@@ -102,6 +111,8 @@ impl Fuzz<'_> {
             Op::IsPrimeBatch => self.op_batch(),
             Op::CountPrimes => self.op_count_primes(),
             Op::PrimesInRange => self.op_primes_in_range(),
+            Op::NthPrime => self.op_nth_prime(),
+            Op::PrimeStream => self.op_prime_stream(),
         }
     }
 

@@ -1,12 +1,30 @@
-//! Single numbers and batches: hpk_smallest_factor_in_range, hpk_check_prime, hpk_is_prime and
-//! hpk_is_prime_batch (ops SmallestFactor, CheckPrime, IsPrime and IsPrimeBatch).
+//! Single numbers and batches: hpk_smallest_factor_in_range, hpk_check_prime, hpk_is_prime,
+//! hpk_is_prime_batch and hpk_nth_prime (ops SmallestFactor, CheckPrime, IsPrime, IsPrimeBatch
+//! and NthPrime).
 
 use super::{huge_count, Fuzz, CANARY_U64};
 use crate::buffers::{u64_bytes, Arg, Bufs};
 use crate::check::{call, check_untouched, Expect};
-use crate::MAX_ELEMS;
+use crate::{HEAVY_NTH, MAX_ELEMS};
 use hpkern::ffi::*;
-use hpkern_testkit::primes::{is_prime, isqrt};
+use hpkern_testkit::primes::{is_prime, isqrt, sieve};
+use hpkern_testkit::tables::PI_POW2;
+use std::sync::OnceLock;
+
+/// The number of primes below 2^64: the largest n hpk_nth_prime accepts.
+const MAX_N: u64 = PI_POW2[64];
+
+/// The primes below 2^20 (pi(2^20) = 82025 of them), by the reference sieve, computed once: the
+/// reference for hpk_nth_prime(n), n <= 82025.
+fn small_primes() -> &'static [u64] {
+    static PRIMES: OnceLock<Vec<u64>> = OnceLock::new();
+    PRIMES.get_or_init(|| {
+        let table = sieve(1 << 20);
+        let primes: Vec<u64> = (0..table.len()).filter(|&i| table[i]).map(|i| i as u64).collect();
+        assert_eq!(primes.len() as u64, PI_POW2[20], "the reference sieve misses pi(2^20)");
+        primes
+    })
+}
 
 impl Fuzz<'_> {
     pub(super) fn op_smallest_factor(&mut self) {
@@ -97,49 +115,59 @@ impl Fuzz<'_> {
     }
 
     pub(super) fn op_check_prime(&mut self) {
-        let n_raw = self.inp.num();
-        let (mut b, e) = self.single_out("is_prime", 1);
-        let small_factor = [2u64, 3, 5, 7].iter().any(|&p| n_raw.is_multiple_of(p));
-        let n = if e.fails() || n_raw < 1 << 40 || small_factor { n_raw } else { n_raw % (1 << 40) };
-        b.take_snapshot();
-        let what = format!("hpk_check_prime({n}, is_prime) with {}", b.describe());
-        let p = b.ptr(0).cast::<bool>();
-        // SAFETY: a non-NULL pointer points to one byte.
-        let st = call(&what, e, || unsafe { hpk_check_prime(n, p) });
-        check_untouched(&what, &b, st, &[0]);
-        if st != HPK_OK {
+        // Trial division: bound n unless a small factor ends it early.
+        let bound = |n: u64| {
+            let small_factor = [2u64, 3, 5, 7].iter().any(|&p| n.is_multiple_of(p));
+            if n < 1 << 40 || small_factor {
+                n
+            } else {
+                n % (1 << 40)
+            }
+        };
+        let Some((n, expect)) = self.primality("hpk_check_prime", hpk_check_prime, bound) else {
             return;
-        }
-        let got = b.region(0)[0];
-        let expect = is_prime(n);
-        if got > 1 || (got == 1) != expect {
-            bug!(what, "wrote {got}, expected {}", u8::from(expect));
-        }
+        };
         let mut fast = false;
         // SAFETY: a live local bool.
-        call(&format!("hpk_is_prime({n}) after {what}"), Expect::default(), || unsafe { hpk_is_prime(n, &mut fast) });
+        call(&format!("hpk_is_prime({n}) after hpk_check_prime"), Expect::default(), || unsafe {
+            hpk_is_prime(n, &mut fast)
+        });
         if fast != expect {
             bug!(format!("hpk_is_prime({n}, &flag)"), "returned {fast}, the reference says {expect}");
         }
     }
 
     pub(super) fn op_is_prime(&mut self) {
-        let n = self.inp.num();
+        self.primality("hpk_is_prime", hpk_is_prime, |n| n);
+    }
+
+    /// One primality export on a fuzzed n (`bound` applied unless the call must fail) through a
+    /// fuzzed output pointer, checked against the reference Miller-Rabin: (n, its primality)
+    /// when the call succeeded.
+    fn primality(
+        &mut self,
+        name: &str,
+        export: unsafe extern "C" fn(u64, *mut bool) -> hpk_status,
+        bound: impl Fn(u64) -> u64,
+    ) -> Option<(u64, bool)> {
+        let n_raw = self.inp.num();
         let (mut b, e) = self.single_out("is_prime", 1);
+        let n = if e.fails() { n_raw } else { bound(n_raw) };
         b.take_snapshot();
-        let what = format!("hpk_is_prime({n}, is_prime) with {}", b.describe());
+        let what = format!("{name}({n}, is_prime) with {}", b.describe());
         let p = b.ptr(0).cast::<bool>();
         // SAFETY: a non-NULL pointer points to one byte.
-        let st = call(&what, e, || unsafe { hpk_is_prime(n, p) });
+        let st = call(&what, e, || unsafe { export(n, p) });
         check_untouched(&what, &b, st, &[0]);
         if st != HPK_OK {
-            return;
+            return None;
         }
         let got = b.region(0)[0];
         let expect = is_prime(n);
         if got > 1 || (got == 1) != expect {
-            bug!(what, "wrote {got}, the reference Miller-Rabin says {expect}");
+            bug!(what, "wrote {got}, the reference Miller-Rabin says {}", u8::from(expect));
         }
+        Some((n, expect))
     }
 
     pub(super) fn op_batch(&mut self) {
@@ -190,6 +218,52 @@ impl Fuzz<'_> {
             };
             if got[k] > 1 || (got[k] == 1) != expect {
                 bug!(what, "is_prime[{k}] = {} for {}, expected {}", got[k], numbers[k], u8::from(expect));
+            }
+        }
+    }
+
+    pub(super) fn op_nth_prime(&mut self) {
+        let table = small_primes().len() as u64;
+        let (mode, raw) = (self.inp.u8(), self.inp.u64());
+        let heavy = mode % 8 == 6 && self.take_heavy();
+        let (mut b, e0) = self.single_out("p", 8);
+        let n = match mode % 8 {
+            0 => 0,
+            1 => MAX_N + 1 + raw % (1 << 16),
+            2 => u64::MAX - raw % (1 << 16),
+            3 => 1 + raw % 256,
+            4 => table - raw % table, // near the table's top, 2^20
+            6 if heavy => table + 1 + raw % HEAVY_NTH,
+            7 => raw,
+            _ => 1 + raw % table,
+        };
+        let mut e = e0;
+        e.add(n == 0 || n > MAX_N, HPK_ERR_INVALID_ARGUMENT);
+        // A call that must fail may ask for any n: it must be refused before pi() runs.
+        let n = if e.fails() || n <= table || heavy { n } else { 1 + n % table };
+        b.take_snapshot();
+        let what = format!("hpk_nth_prime({n}, p) with {}", b.describe());
+        let p = b.ptr(0).cast::<u64>();
+        // SAFETY: a non-NULL pointer points to a u64 (maybe misaligned on purpose).
+        let st = call(&what, e, || unsafe { hpk_nth_prime(n, p) });
+        check_untouched(&what, &b, st, &[0]);
+        if st != HPK_OK {
+            return;
+        }
+        let got = b.u64s(0)[0];
+        if n <= table {
+            let want = small_primes()[n as usize - 1];
+            if got != want {
+                bug!(what, "wrote {got}, the reference sieve's {n}-th prime is {want}");
+            }
+        } else {
+            // Beyond the table: p_n is the prime with n - 1 primes below it.
+            if !is_prime(got) {
+                bug!(what, "wrote {got}, which the reference Miller-Rabin says is composite");
+            }
+            let below = self.count(0, got);
+            if below != n - 1 {
+                bug!(what, "wrote {got}, but hpk_count_primes counts {below} primes below it, not {}", n - 1);
             }
         }
     }

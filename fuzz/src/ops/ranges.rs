@@ -93,7 +93,6 @@ impl Fuzz<'_> {
         let cap_mode = self.inp.u8();
         let cap_raw = self.inp.u16();
         let places = [self.inp.place(0), self.inp.place(1)];
-        let len = hi_bounded.saturating_sub(lo);
         // The true count through count_primes, when a capacity is derived from it.
         let needs_count = matches!(cap_mode % 8, 3..=5);
         let known = if needs_count { Some(self.count(lo, hi_bounded)) } else { None };
@@ -157,39 +156,47 @@ impl Fuzz<'_> {
                 if w as u64 != c {
                     bug!(what, "*written = {w}, but count_primes gives {c}");
                 }
-                if let Some(k) = (1..w).find(|&k| listed[k] <= listed[k - 1]) {
-                    bug!(what, "primes[{k}] = {} does not follow primes[{}] = {}", listed[k], k - 1, listed[k - 1]);
-                }
-                if let Some(&p) = listed.iter().find(|&&p| p < lo || p >= hi) {
-                    bug!(what, "listed {p}, outside [{lo}, {hi})");
-                }
-                for k in (0..w.min(128)).chain(w.saturating_sub(128)..w) {
-                    if !primes::is_prime(listed[k]) {
-                        bug!(what, "primes[{k}] = {} is not prime", listed[k]);
-                    }
-                }
-                if len <= REF_RANGE {
-                    let expect = primes::primes_in(lo, hi);
-                    if listed != expect {
-                        bug!(what, "listed {listed:?}, reference {expect:?}");
-                    }
-                } else {
-                    // Longer ranges: no prime may be missing among 256 sampled numbers (both ends
-                    // and random points).
-                    let mut rng = Rng::new(lo ^ hi.rotate_left(17));
-                    for j in 0..256u64 {
-                        let x = match j {
-                            0..=7 => lo + j,
-                            8..=15 => hi - 1 - (j - 8),
-                            _ => lo + rng.next_u64() % len,
-                        };
-                        if primes::is_prime(x) && listed.binary_search(&x).is_err() {
-                            bug!(what, "the prime {x} lies in [{lo}, {hi}) but is not listed");
-                        }
-                    }
-                }
+                check_listed(&what, lo, hi, &listed);
             }
             _ => check_untouched(&what, &b, st, &[]),
+        }
+    }
+}
+
+/// What a list said to hold the primes of [lo, hi) must satisfy: ascending, inside the range,
+/// prime at both ends (the first and last 128, by the reference Miller-Rabin); equal to the
+/// reference list when the range is at most REF_RANGE long, else missing no prime among 256
+/// sampled numbers (both ends and random points).
+pub(super) fn check_listed(what: &str, lo: u64, hi: u64, listed: &[u64]) {
+    let w = listed.len();
+    if let Some(k) = (1..w).find(|&k| listed[k] <= listed[k - 1]) {
+        bug!(what, "primes[{k}] = {} does not follow primes[{}] = {}", listed[k], k - 1, listed[k - 1]);
+    }
+    if let Some(&p) = listed.iter().find(|&&p| p < lo || p >= hi) {
+        bug!(what, "listed {p}, outside [{lo}, {hi})");
+    }
+    for k in (0..w.min(128)).chain(w.saturating_sub(128)..w) {
+        if !primes::is_prime(listed[k]) {
+            bug!(what, "primes[{k}] = {} is not prime", listed[k]);
+        }
+    }
+    let len = hi.saturating_sub(lo);
+    if len <= REF_RANGE {
+        let expect = primes::primes_in(lo, hi);
+        if listed != expect {
+            bug!(what, "listed {listed:?}, reference {expect:?}");
+        }
+    } else {
+        let mut rng = Rng::new(lo ^ hi.rotate_left(17));
+        for j in 0..256u64 {
+            let x = match j {
+                0..=7 => lo + j,
+                8..=15 => hi - 1 - (j - 8),
+                _ => lo + rng.next_u64() % len,
+            };
+            if primes::is_prime(x) && listed.binary_search(&x).is_err() {
+                bug!(what, "the prime {x} lies in [{lo}, {hi}) but is not listed");
+            }
         }
     }
 }
