@@ -25,6 +25,10 @@ pub(super) struct LeafSieve {
     count: u64,
     block: usize,
     block_sum: u64,
+    /// The odd numbers 2 g + 1 with no factor among the pre-crossed primes, bit g % 64 of word
+    /// g / 64 (one period of their product P, in P words), and how many primes it holds.
+    pattern: Vec<u64>,
+    pattern_c: usize,
 }
 
 impl LeafSieve {
@@ -42,6 +46,8 @@ impl LeafSieve {
             count: 0,
             block: 0,
             block_sum: 0,
+            pattern: Vec::new(),
+            pattern_c: 0,
         })
     }
 
@@ -64,11 +70,22 @@ impl LeafSieve {
 
     /// Begins the segment [low, low + len): every odd number survives, then primes 2..=`c` (the
     /// odd ones up to index `c`) are crossed off without counting, then the counters are set.
+    /// The pattern is copied rather than crossed off (`low` / 2 must be a multiple of 64).
     pub(super) fn begin_segment(&mut self, low: u64, primes: &[u32], c: usize) {
+        debug_assert!((low / 2).is_multiple_of(64));
         self.low = low;
-        self.words.fill(!0);
-        for (b, &p) in primes.iter().enumerate().take(c + 1).skip(2) {
-            self.cross_off(b, u64::from(p), false);
+        if self.pattern_c != c || self.pattern.is_empty() {
+            self.pattern = pre_crossed(&primes[2..=c]);
+            self.pattern_c = c;
+        }
+        let period = self.pattern.len();
+        let mut at = (low / 128 % period as u64) as usize;
+        let mut filled = 0;
+        while filled < self.words.len() {
+            let n = (period - at).min(self.words.len() - filled);
+            self.words[filled..filled + n].copy_from_slice(&self.pattern[at..at + n]);
+            filled += n;
+            at = 0;
         }
         let per_block = (BLOCK_BITS / 64) as usize;
         for (count, block) in self.blocks.iter_mut().zip(self.words.chunks_exact(per_block)) {
@@ -128,6 +145,22 @@ impl LeafSieve {
         }
         self.next[b] = m;
     }
+}
+
+/// One period of the odd numbers free of the `primes` (odd): P = their product words, bit g
+/// (bit g % 64 of word g / 64) set iff 2 g + 1 has none of them as a factor (the primes
+/// themselves crossed off too, as the sieve does).
+fn pre_crossed(primes: &[u32]) -> Vec<u64> {
+    let period: usize = primes.iter().map(|&p| p as usize).product();
+    let mut words = vec![!0u64; period];
+    for &p in primes {
+        let p = p as usize;
+        // 2 g + 1 = p (2 k + 1): g = p k + (p - 1) / 2.
+        for g in ((p - 1) / 2..64 * period).step_by(p) {
+            words[g / 64] &= !(1u64 << (g % 64));
+        }
+    }
+    words
 }
 
 /// Set bits of `words` in bit positions [a, b).

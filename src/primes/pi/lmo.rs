@@ -10,6 +10,7 @@
 use super::tables::{icbrt, moebius_lpf, Lmo, PhiTiny, PrimeTable, PHI_C};
 use super::{easy, isqrt, lucy, p2, s2, Units};
 use crate::pool::Par;
+use crate::progress::Meter;
 use crate::Error;
 
 /// The smallest x this computes (y >= 13 = p_c must fit below sqrt(x)).
@@ -39,16 +40,9 @@ pub(super) fn work(x: u64) -> u64 {
 
 /// pi(x) for x >= [`MIN_X`], on the threads of `par`.
 pub(super) fn pi(x: u64, par: Par<'_>, meter: &Units<'_>) -> Result<u64, Error> {
-    debug_assert!(x >= MIN_X);
-    let y = choose_y(x);
-    let table = PrimeTable::new(y)?;
-    let mu_lpf = moebius_lpf(y, &table.primes)?;
-    let a = table.primes.len() - 1;
-    let pi_sqrty = table.pi(isqrt(y)) as usize;
-    let max_b = table.pi(isqrt(x / (y + 1)).min(y)) as usize;
-    let lmo = Lmo { x, y, c: PHI_C, a, pi_sqrty, max_b, limit: x / (y + 1) + 1, table, mu_lpf };
-    let s1 = ordinary_leaves(&lmo)?;
-    meter.check()?;
+    let lmo = tables(x, meter.meter)?;
+    let (y, a) = (lmo.y, lmo.a);
+    let s1 = ordinary_leaves(&lmo, meter)?;
     let hard = s2::hard_leaves(&lmo, par, meter)?;
     let easy = easy::easy_leaves(&lmo, par, meter)?;
     let pi_root = lucy::prime_pi(isqrt(x), meter.meter)?;
@@ -57,15 +51,34 @@ pub(super) fn pi(x: u64, par: Par<'_>, meter: &Units<'_>) -> Result<u64, Error> 
     Ok(u64::try_from(pi).expect("pi(x) is between 0 and x"))
 }
 
+/// The parameters and tables of pi(x), x >= [`MIN_X`].
+pub(super) fn tables(x: u64, meter: &Meter) -> Result<Lmo, Error> {
+    debug_assert!(x >= MIN_X);
+    let y = choose_y(x);
+    let table = PrimeTable::new(y, meter)?;
+    let mu_lpf = moebius_lpf(y, &table.primes, meter)?;
+    let a = table.primes.len() - 1;
+    let pi_sqrty = table.pi(isqrt(y)) as usize;
+    let max_b = table.pi(isqrt(x / (y + 1)).min(y)) as usize;
+    Ok(Lmo { x, y, c: PHI_C, a, pi_sqrty, max_b, limit: x / (y + 1) + 1, table, mu_lpf })
+}
+
+/// n between two looks at the cancel flag in [`ordinary_leaves`] (a division each).
+const ORDINARY_CHECK_EVERY: usize = 1 << 16;
+
 /// S1: sum of mu(n) phi(x / n, c) over the squarefree n <= y with lpf(n) > p_c.
-fn ordinary_leaves(lmo: &Lmo) -> Result<i128, Error> {
+pub(super) fn ordinary_leaves(lmo: &Lmo, meter: &Units<'_>) -> Result<i128, Error> {
     let phi = PhiTiny::new()?;
     let p_c = lmo.table.primes[lmo.c];
     let mut sum = 0i128;
-    for (n, &v) in lmo.mu_lpf.iter().enumerate().skip(1) {
-        if v != 0 && v.unsigned_abs() > p_c {
-            let term = i128::from(phi.phi(lmo.x / n as u64));
-            sum += if v > 0 { term } else { -term };
+    for (first, chunk) in lmo.mu_lpf.chunks(ORDINARY_CHECK_EVERY).enumerate() {
+        meter.check()?;
+        for (i, &v) in chunk.iter().enumerate() {
+            if v != 0 && v.unsigned_abs() > p_c {
+                let n = (first * ORDINARY_CHECK_EVERY + i) as u64;
+                let term = i128::from(phi.phi(lmo.x / n));
+                sum += if v > 0 { term } else { -term };
+            }
         }
     }
     Ok(sum)

@@ -46,6 +46,10 @@ impl Fold {
     }
 }
 
+/// A worker looks at the cancel flag before each prime's pass over a segment and every this
+/// many of the leaves' m (a segment can hold millions of leaves high up).
+const CHECK_EVERY: u64 = 1 << 12;
+
 /// Numbers per segment: about sqrt of the sieved length, a power of two (whole counter blocks).
 pub(super) fn segment_len(limit: u64) -> u64 {
     (super::isqrt(limit).next_power_of_two() * 2).clamp(1 << 12, 1 << 22)
@@ -117,8 +121,14 @@ fn unit(lmo: &Lmo, sieve: &mut LeafSieve, (s0, s1): (u64, u64), len: u64, meter:
                 done = true;
                 break;
             }
+            if meter.cancelled() {
+                return None;
+            }
             sieve.rewind();
             for m in (min_m + 1..=max_m).rev() {
+                if m.is_multiple_of(CHECK_EVERY) && meter.cancelled() {
+                    return None;
+                }
                 let v = lmo.mu_lpf[m as usize];
                 if v != 0 && u64::from(v.unsigned_abs()) > p {
                     let phi = i128::from(counts[b] + sieve.count_to(xp / m));
@@ -145,8 +155,14 @@ fn unit(lmo: &Lmo, sieve: &mut LeafSieve, (s0, s1): (u64, u64), len: u64, meter:
                 break;
             }
             let min_m = (xp / high).max(p);
+            if meter.cancelled() {
+                return None;
+            }
             sieve.rewind();
             while u64::from(primes[l]) > min_m {
+                if (l as u64).is_multiple_of(CHECK_EVERY) && meter.cancelled() {
+                    return None;
+                }
                 sum += i128::from(counts[b] + sieve.count_to(xp / u64::from(primes[l])));
                 signs[b] += 1;
                 l -= 1;

@@ -3,6 +3,7 @@
 //! [`Lmo`] holds them with the parameters of one pi(x), shared by `lmo` and the leaf modules.
 
 use crate::error::try_vec;
+use crate::progress::Meter;
 use crate::Error;
 
 /// The primes up to y, 1-based: `primes[b]` is the b-th prime and `primes[0] = 0` (a sentinel),
@@ -17,8 +18,9 @@ pub(super) struct PrimeTable {
 }
 
 impl PrimeTable {
-    /// The primes up to `limit` (< 2^32), by a plain sieve of Eratosthenes.
-    pub(super) fn new(limit: u64) -> Result<PrimeTable, Error> {
+    /// The primes up to `limit` (< 2^32), by a plain sieve of Eratosthenes; [`Error::Cancelled`]
+    /// if `meter` is (looked at once per sieving prime: at most limit / 6 bits apart).
+    pub(super) fn new(limit: u64, meter: &Meter) -> Result<PrimeTable, Error> {
         assert!(limit < 1 << 32);
         let words = (limit / 128 + 1) as usize;
         let mut bits = try_vec(words, !0u64, "the prime table")?;
@@ -26,6 +28,7 @@ impl PrimeTable {
         let mut p = 3;
         while p * p <= limit {
             if bits[(p / 128) as usize] >> ((p % 128) / 2) & 1 == 1 {
+                meter.check()?;
                 let mut m = p * p;
                 while m <= limit {
                     bits[(m / 128) as usize] &= !(1u64 << ((m % 128) / 2));
@@ -78,7 +81,8 @@ impl PrimeTable {
 
 /// For each n <= y: 0 if n is not squarefree, else mu(n) * lpf(n) (the sign is the Moebius
 /// function, the size the least prime factor); `i32::MAX` for n = 1 (no prime factor).
-pub(super) fn moebius_lpf(y: u64, primes: &[u32]) -> Result<Vec<i32>, Error> {
+/// [`Error::Cancelled`] if `meter` is (looked at once per prime: at most y / 2 writes apart).
+pub(super) fn moebius_lpf(y: u64, primes: &[u32], meter: &Meter) -> Result<Vec<i32>, Error> {
     assert!(y < 1 << 31);
     let n = y as usize + 1;
     let mut table = try_vec(n, 1i32, "the least prime factors")?;
@@ -86,6 +90,7 @@ pub(super) fn moebius_lpf(y: u64, primes: &[u32]) -> Result<Vec<i32>, Error> {
     // Larger primes first, so the last one written (the smallest) is the least factor; the
     // sign flips once per prime factor; multiples of a square are zeroed after.
     for &p in primes[1..].iter().rev() {
+        meter.check()?;
         let p = p as usize;
         for m in (p..n).step_by(p) {
             let sign = if table[m] < 0 { 1 } else { -1 };
@@ -97,6 +102,7 @@ pub(super) fn moebius_lpf(y: u64, primes: &[u32]) -> Result<Vec<i32>, Error> {
         if sq >= n {
             break;
         }
+        meter.check()?;
         for m in (sq..n).step_by(sq) {
             table[m] = 0;
         }

@@ -122,3 +122,40 @@ fn cancelled_meters_stop_pi_and_nth() {
     assert_eq!(crate::primes::nth::nth_prime(1 << 45, Some(&mut progress)), Err(Error::Cancelled));
     assert!(calls >= 1);
 }
+
+#[test]
+fn every_phase_of_lmo_stops_on_a_cancelled_meter() {
+    use super::tables::{moebius_lpf, PrimeTable};
+    let cancelled = Meter::cancelled_for_tests();
+    let units = super::Units::plain(&cancelled);
+    // The tables at the largest y (the work before the first leaf).
+    assert!(matches!(PrimeTable::new(15_000_000, &cancelled), Err(Error::Cancelled)));
+    let table = PrimeTable::new(1_000_000, Meter::off()).unwrap();
+    assert_eq!(moebius_lpf(1_000_000, &table.primes, &cancelled), Err(Error::Cancelled));
+    // Each sum of leaves on its own, with the tables of a large x built unmetered.
+    let lmo = lmo::tables(1 << 50, Meter::off()).unwrap();
+    assert_eq!(lmo::ordinary_leaves(&lmo, &units), Err(Error::Cancelled));
+    assert_eq!(super::s2::hard_leaves(&lmo, Par::serial(), &units), Err(Error::Cancelled));
+    assert_eq!(super::easy::easy_leaves(&lmo, Par::serial(), &units), Err(Error::Cancelled));
+    assert_eq!(
+        super::p2::p2(lmo.x, lmo.y, lmo.a as u64, lucy_pi(1 << 25), Par::serial(), &units),
+        Err(Error::Cancelled)
+    );
+}
+
+#[test]
+fn a_progress_handler_cancels_pi_near_the_top_after_n_reports() {
+    // The handler's n-th report asks to stop; the call must end with Cancelled (not the count)
+    // wherever in pi(x) the request lands, for x whose work takes minutes.
+    for (x, n) in [(1_000_000_000_000_000_000u64, 1u32), (u64::MAX, 1), (1 << 62, 4), (u64::MAX, 12)] {
+        let mut calls = 0;
+        let mut stop = |done: u64, total: u64| {
+            assert!(done <= total);
+            calls += 1;
+            calls >= n
+        };
+        let mut progress = crate::progress::Progress::new(&mut stop, std::time::Duration::from_millis(1));
+        assert_eq!(super::pi(x, Some(&mut progress)), Err(Error::Cancelled), "pi({x}), cancel at report {n}");
+        assert!(calls >= n, "pi({x}): {calls} reports");
+    }
+}
