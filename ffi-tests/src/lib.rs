@@ -308,8 +308,7 @@ impl Hpk {
 }
 
 /// How to build the library variant with `hpk_test_panic` (run in the repository root).
-pub const PANIC_BUILD_COMMAND: &str =
-    "cargo build --profile panic-test -p hpkern --features test-panic";
+pub const PANIC_BUILD_COMMAND: &str = "cargo build --profile panic-test -p hpkern --features test-panic";
 
 /// The `test-panic` build of libhpkern.so: `$HPKERN_PANIC_LIBRARY` if set, else
 /// `<workspace>/target/panic-test/libhpkern.so`; an error naming the build command if it

@@ -170,27 +170,39 @@ fn blocked_run(
     grid
 }
 
+/// The blocking parameters a test tries, every combination (bands above `rows` skipped).
+#[derive(Clone, Copy)]
+struct Plans {
+    steps_per_pass: &'static [usize],
+    bands: &'static [usize],
+    strip_cols: &'static [usize],
+}
+
+/// Every plan of `plans` on every supported path gives step-by-step evolution's bits.
+fn assert_blocked_bit_identical(start: &[f64], rows: usize, cols: usize, boundary: Boundary, steps: u64, plans: Plans) {
+    let want = reference_run(start, rows, cols, 0.1, boundary, steps);
+    for &steps_per_pass in plans.steps_per_pass {
+        for &bands in plans.bands.iter().filter(|&&b| b <= rows) {
+            for &strip_cols in plans.strip_cols {
+                let plan = Plan::with(rows, cols, steps_per_pass, bands, strip_cols).unwrap();
+                for isa in Supported::all() {
+                    let got = blocked_run(isa, start, rows, cols, plan, boundary, steps);
+                    assert!(same_bits(&got, &want), "{isa:?} {rows}x{cols} {boundary:?} {steps} steps, {plan:?}");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn blocked_runs_are_bit_identical_to_stepwise_on_every_shape_plan_and_step_count() {
     for &(rows, cols) in &SHAPES[..SHAPES.len() - 2] {
         for boundary in [Boundary::Fixed, Boundary::Periodic] {
             let start = test_grid(rows, cols);
             for steps in [1u64, 2, 3, 7, 8, 17, 33] {
-                let want = reference_run(&start, rows, cols, 0.1, boundary, steps);
-                for steps_per_pass in [2, 3, 5, 16] {
-                    for bands in [1, 2, 3, 5].into_iter().filter(|&b| b <= rows) {
-                        for strip_cols in [1, 2, 5, 24, 1000] {
-                            let plan = Plan::with(rows, cols, steps_per_pass, bands, strip_cols).unwrap();
-                            for isa in Supported::all() {
-                                let got = blocked_run(isa, &start, rows, cols, plan, boundary, steps);
-                                assert!(
-                                    same_bits(&got, &want),
-                                    "{isa:?} {rows}x{cols} {boundary:?} {steps} steps, {plan:?}"
-                                );
-                            }
-                        }
-                    }
-                }
+                let plans =
+                    Plans { steps_per_pass: &[2, 3, 5, 16], bands: &[1, 2, 3, 5], strip_cols: &[1, 2, 5, 24, 1000] };
+                assert_blocked_bit_identical(&start, rows, cols, boundary, steps, plans);
             }
         }
     }
@@ -205,22 +217,9 @@ fn blocked_two_row_fronts_are_bit_identical_at_odd_row_counts_and_band_edges() {
             for boundary in [Boundary::Fixed, Boundary::Periodic] {
                 let start = test_grid(rows, cols);
                 for steps in 1u64..=16 {
-                    let want = reference_run(&start, rows, cols, 0.1, boundary, steps);
                     // One pass of `steps` steps, and passes of 2 and 3 (a last pass of 1 or 2).
-                    for steps_per_pass in [16, 2, 3] {
-                        for bands in (1..=4).filter(|&b| b <= rows) {
-                            for strip_cols in [3, 1000] {
-                                let plan = Plan::with(rows, cols, steps_per_pass, bands, strip_cols).unwrap();
-                                for isa in Supported::all() {
-                                    let got = blocked_run(isa, &start, rows, cols, plan, boundary, steps);
-                                    assert!(
-                                        same_bits(&got, &want),
-                                        "{isa:?} {rows}x{cols} {boundary:?} {steps} steps, {plan:?}"
-                                    );
-                                }
-                            }
-                        }
-                    }
+                    let plans = Plans { steps_per_pass: &[16, 2, 3], bands: &[1, 2, 3, 4], strip_cols: &[3, 1000] };
+                    assert_blocked_bit_identical(&start, rows, cols, boundary, steps, plans);
                 }
             }
         }

@@ -137,21 +137,8 @@ impl Fuzz<'_> {
                 }
             }
             HPK_OK => {
-                let w = b.u64s(1)[0] as usize;
-                if w > capacity {
-                    bug!(what, "*written = {w} exceeds capacity {capacity}");
-                }
-                // Only primes[0 .. *written] and *written may change.
-                let mut allowed = b.snapshot.clone();
-                let listed: Vec<u64> = b.u64s(0)[..w].to_vec();
-                if let Some((a, off)) = b.slots[0].at {
-                    allowed[a][off..off + 8 * w].copy_from_slice(&b.arenas[a].bytes()[off..off + 8 * w]);
-                }
-                let saved = std::mem::replace(&mut b.snapshot, allowed);
-                if let Err(err) = b.untouched(&[1]) {
-                    bug!(what, "*written = {w}, but memory past primes[{w}] (or padding) changed: {err}");
-                }
-                b.snapshot = saved;
+                let listed = written_primes(&what, &mut b, capacity);
+                let w = listed.len();
                 let c = known.unwrap_or_else(|| self.count(lo, hi));
                 if w as u64 != c {
                     bug!(what, "*written = {w}, but count_primes gives {c}");
@@ -161,6 +148,26 @@ impl Fuzz<'_> {
             _ => check_untouched(&what, &b, st, &[]),
         }
     }
+}
+
+/// The primes a successful call wrote: buffer 0 holds `capacity` u64, buffer 1 the size_t count
+/// `*written`, which must be at most `capacity`; nothing but primes[0 .. *written] and
+/// `*written` may have changed since the snapshot.
+pub(super) fn written_primes(what: &str, b: &mut Bufs, capacity: usize) -> Vec<u64> {
+    let w = b.u64s(1)[0] as usize;
+    if w > capacity {
+        bug!(what, "*written = {w} exceeds capacity {capacity}");
+    }
+    let mut allowed = b.snapshot.clone();
+    if let Some((a, off)) = b.slots[0].at {
+        allowed[a][off..off + 8 * w].copy_from_slice(&b.arenas[a].bytes()[off..off + 8 * w]);
+    }
+    let saved = std::mem::replace(&mut b.snapshot, allowed);
+    if let Err(err) = b.untouched(&[1]) {
+        bug!(what, "*written = {w}, but memory past primes[{w}] (or padding) changed: {err}");
+    }
+    b.snapshot = saved;
+    b.u64s(0)[..w].to_vec()
 }
 
 /// What a list said to hold the primes of [lo, hi) must satisfy: ascending, inside the range,

@@ -202,21 +202,7 @@ impl Fuzz<'_> {
             }
             return;
         }
-        let w = b.u64s(1)[0] as usize;
-        if w > capacity {
-            bug!(what, "*written = {w} exceeds capacity {capacity}");
-        }
-        // Only primes[0 .. *written] and *written may change.
-        let mut allowed = b.snapshot.clone();
-        if let Some((a, off)) = b.slots[0].at {
-            allowed[a][off..off + 8 * w].copy_from_slice(&b.arenas[a].bytes()[off..off + 8 * w]);
-        }
-        let saved = std::mem::replace(&mut b.snapshot, allowed);
-        if let Err(err) = b.untouched(&[1]) {
-            bug!(what, "*written = {w}, but memory past primes[{w}] (or padding) changed: {err}");
-        }
-        b.snapshot = saved;
-        let listed = b.u64s(0)[..w].to_vec();
+        let listed = super::ranges::written_primes(&what, &mut b, capacity);
         walk.take(&what, &listed, capacity);
     }
 
