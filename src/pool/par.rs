@@ -2,7 +2,7 @@
 //! calling thread.
 
 use crate::team::Acquired;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// How a [`short`] call spreads its work: over the team's threads, the pool's, or only the
 /// calling thread.
@@ -80,8 +80,11 @@ impl Par<'_> {
     }
 
     /// `data` (whole units of `unit` elements) cut into one contiguous band per thread (fewer if
-    /// there are fewer units), `f(k, first unit, band k)` for each on thread `k`: band `k` is
-    /// units `k * units / bands..(k + 1) * units / bands`, the same from call to call.
+    /// there are fewer units), `f(k, first unit, band k)` once for each: band `k` is units
+    /// `k * units / bands..(k + 1) * units / bands`, the same from call to call. Thread `k` starts
+    /// with band `k` (so a band's rows stay in one core's cache from call to call); a thread that
+    /// has finished its own takes the bands not started yet, so a worker that is slow to wake
+    /// (parked, or descheduled by a busy machine) costs its band's time, not the whole call's.
     pub fn bands<T: Send>(self, data: &mut [T], unit: usize, f: impl Fn(usize, usize, &mut [T]) + Sync) {
         assert!(unit > 0 && data.len().is_multiple_of(unit), "bands of whole units");
         let units = data.len() / unit;
@@ -90,12 +93,19 @@ impl Par<'_> {
             return f(0, 0, data);
         }
         let base = SharedMut(data.as_mut_ptr());
-        self.broadcast(bands, |k| {
-            let (first, end) = (k * units / bands, (k + 1) * units / bands);
-            // SAFETY: bands are disjoint ranges of `data`, each given to one thread, while
-            // `data` stays mutably borrowed by this call.
-            let band = unsafe { std::slice::from_raw_parts_mut(base.get().add(first * unit), (end - first) * unit) };
-            f(k, first, band);
+        let started: Vec<AtomicBool> = (0..bands).map(|_| AtomicBool::new(false)).collect();
+        self.broadcast(bands, |w| {
+            for k in (w..bands).chain(0..w) {
+                if started[k].swap(true, Ordering::Relaxed) {
+                    continue;
+                }
+                let (first, end) = (k * units / bands, (k + 1) * units / bands);
+                // SAFETY: bands are disjoint ranges of `data`, each taken by exactly one thread
+                // (the swap above), while `data` stays mutably borrowed by this call.
+                let band =
+                    unsafe { std::slice::from_raw_parts_mut(base.get().add(first * unit), (end - first) * unit) };
+                f(k, first, band);
+            }
         });
     }
 
