@@ -1,5 +1,6 @@
-//! AVX2 interior loops: 4 cells per vector, scalar heads and tails; one row, or two adjacent
-//! rows per pass (register blocking: the rows' shared centre vectors are loaded once).
+//! AVX2 interior loops: 4 cells per vector, the row's first and last four cells as overlapping unaligned
+//! vectors (scalar only for rows under 4 cells); one row, or two adjacent rows per pass (register
+//! blocking: the rows' shared centre vectors are loaded once).
 
 use super::cell;
 use std::arch::x86_64::*;
@@ -67,21 +68,26 @@ unsafe fn interior_avx2(up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], 
             *o = cell(mid[k + 1], up[k + 1], down[k + 1], mid[k], mid[k + 2], ddt);
         }
     };
-    let vddt = _mm256_set1_pd(ddt);
     let end = n - 2;
-    // Peel up to 3 cells so the full vectors start on a 32-byte boundary: of the output when
-    // streaming (required), else of the centre row, so that the centre, up and down loads never
-    // straddle two cache lines (see the AVX-512 kernel).
-    let anchor = if streaming { out.as_ptr() as usize } else { mid[1..].as_ptr() as usize };
-    let mut j = ((4 - (anchor % 32) / 8) % 4).min(end);
-    scalar(out, 0, j);
+    if end < 4 {
+        return scalar(out, 0, end);
+    }
+    let vddt = _mm256_set1_pd(ddt);
     // Shifted by one cell, so that output `k` is input column `k+1` at the same index.
     let (u, m, d) = (up[1..].as_ptr(), mid[1..].as_ptr(), down[1..].as_ptr());
     let o = out.as_mut_ptr();
+    // Full vectors start on a 32-byte boundary: of the output when streaming (required), else of
+    // the centre row, so that the centre, up and down loads never straddle two cache lines (see
+    // the AVX-512 kernel). The cells before the first and after the last full vector go as one
+    // unaligned vector each, overlapping it: a cell computed twice is written the same twice.
+    let anchor = if streaming { o as usize } else { m as usize };
+    let mut j = (4 - (anchor % 32) / 8) % 4;
     // SAFETY: vector `j` reads inputs `j..j+6` and writes outputs `j..j+4` with `j+4 <= end =
-    // n-2`: inside inputs of `n` and `out` of `n-2` elements; streamed addresses are 32-byte
-    // aligned (peeled above).
+    // n-2` (the edge vectors at 0 and `end-4` too, as `end >= 4`): inside inputs of `n` and `out`
+    // of `n-2` elements; streamed addresses are 32-byte aligned (the anchor above).
     unsafe {
+        _mm256_storeu_pd(o, cells!(u, m, d, 0, vddt));
+        _mm256_storeu_pd(o.add(end - 4), cells!(u, m, d, end - 4, vddt));
         if streaming {
             while j + 4 <= end {
                 _mm256_stream_pd(o.add(j), cells!(u, m, d, j, vddt));
@@ -94,7 +100,6 @@ unsafe fn interior_avx2(up: &[f64], mid: &[f64], down: &[f64], out: &mut [f64], 
             }
         }
     }
-    scalar(out, j, end);
 }
 
 /// Cells `1..n-1` of two adjacent rows, `mid0` (above) and `mid1` (below), into `out0` and
@@ -127,16 +132,23 @@ unsafe fn interior2_avx2([up, mid0, mid1, down]: [&[f64]; 4], [out0, out1]: [&mu
             out1[k] = cell(mid1[k + 1], mid0[k + 1], down[k + 1], mid1[k], mid1[k + 2], ddt);
         }
     };
-    let vddt = _mm256_set1_pd(ddt);
     let end = n - 2;
-    // Peel as `interior` does, to a 32-byte boundary of the upper centre row.
-    let mut j = ((4 - (mid0[1..].as_ptr() as usize % 32) / 8) % 4).min(end);
-    scalar(out0, out1, 0, j);
+    if end < 4 {
+        return scalar(out0, out1, 0, end);
+    }
+    let vddt = _mm256_set1_pd(ddt);
     let (u, m0, m1, d) = (up[1..].as_ptr(), mid0[1..].as_ptr(), mid1[1..].as_ptr(), down[1..].as_ptr());
     let (o0, o1) = (out0.as_mut_ptr(), out1.as_mut_ptr());
+    // Aligned to the upper centre row, with overlapping edge vectors, as in `interior`.
+    let mut j = (4 - (m0 as usize % 32) / 8) % 4;
     // SAFETY: as in `interior`, for both rows: vector `j` reads inputs `j..j+6` of rows of `n`
     // and writes outputs `j..j+4` of rows of `n-2`, with `j+4 <= end = n-2`.
     unsafe {
+        for j in [0, end - 4] {
+            let (a, b) = cells2!(u, m0, m1, d, j, vddt);
+            _mm256_storeu_pd(o0.add(j), a);
+            _mm256_storeu_pd(o1.add(j), b);
+        }
         while j + 4 <= end {
             let (a, b) = cells2!(u, m0, m1, d, j, vddt);
             _mm256_storeu_pd(o0.add(j), a);
@@ -144,5 +156,4 @@ unsafe fn interior2_avx2([up, mid0, mid1, down]: [&[f64]; 4], [out0, out1]: [&mu
             j += 4;
         }
     }
-    scalar(out0, out1, j, end);
 }
