@@ -10,6 +10,12 @@
 //! on a condition variable; the caller wakes parked workers only when there are any. The caller,
 //! having done its share, spins for the others for up to [`SPIN`], then parks too.
 //!
+//! Work that threads claim (bands of pieces, chunks) runs with [`Acquired::run_helped`]: the
+//! caller, having claimed and done whatever was left, closes the call, and a worker that has not
+//! started by then skips it. On a busy machine a descheduled worker then costs the caller nothing;
+//! with [`Acquired::run`] every share runs, so the caller waits for the slowest worker to be
+//! scheduled.
+//!
 //! One call at a time uses the team ([`Team::try_acquire`]); a second concurrent caller runs on
 //! rayon's pool instead (`pool::short`). A job that panics on a worker is caught there and
 //! resumed on the caller once every share has ended (the job borrows the caller's stack).
@@ -29,6 +35,12 @@ use std::time::{Duration, Instant};
 /// find the workers awake at its next call, short enough not to burn a core between calls.
 pub(crate) const SPIN: Duration = Duration::from_micros(100);
 
+/// [`Shared::gate`]'s bit for a closed call, its bit for a call of [`Acquired::run_helped`], and
+/// the bits below them, which count the workers inside.
+const CLOSED: u64 = 1 << 31;
+const HELPED: u64 = 1 << 30;
+const INSIDE: u64 = HELPED - 1;
+
 /// The job of one call with its lifetime erased: it lives on the caller's stack until every
 /// worker has finished it (`Team::run` waits for that even when unwinding).
 type Job = *const (dyn Fn(usize) + Sync + 'static);
@@ -38,8 +50,15 @@ struct Shared {
     epoch: AtomicU64,
     /// Written by the caller holding `busy`, before the epoch bump that publishes it.
     job: UnsafeCell<Option<Job>>,
-    /// Workers that have not finished the current call.
+    /// Workers that have not finished the current call, unless it is helped (each decrements it
+    /// once after its share).
     pending: AtomicUsize,
+    /// The current call's low 32 epoch bits (high half), whether its caller has closed it
+    /// ([`CLOSED`]), whether it is helped ([`HELPED`]) and how many workers are inside it (the
+    /// rest): a worker enters only an open call of the epoch it saw, in one compare-exchange with
+    /// the close. A worker leaves a helped call through `gate`, any other through `pending`: the
+    /// counter the caller waits on, and the only one it touches after its share.
+    gate: AtomicU64,
     /// Workers parked (or about to park) on `wake`.
     sleepers: AtomicUsize,
     wake_lock: Mutex<()>,
@@ -80,6 +99,7 @@ impl Team {
             epoch: AtomicU64::new(0),
             job: UnsafeCell::new(None),
             pending: AtomicUsize::new(0),
+            gate: AtomicU64::new(0),
             sleepers: AtomicUsize::new(0),
             wake_lock: Mutex::new(()),
             wake: Condvar::new(),
@@ -141,22 +161,38 @@ impl Acquired<'_> {
     /// `f(w)` for every thread `w` of the team, `f(0)` on this thread; returns when all have
     /// returned. A panic of any of them is resumed here after that.
     pub(crate) fn run(&self, f: &(dyn Fn(usize) + Sync)) {
+        self.run_as(f, false)
+    }
+
+    /// `f(0)` on this thread and `f(w)` on each worker `w` that starts before `f(0)` has
+    /// returned; returns when those have returned (a worker that comes later skips the call).
+    /// For work the threads claim: `f(0)` must do whatever no other thread has claimed. A panic
+    /// of any of them is resumed here.
+    pub(crate) fn run_helped(&self, f: &(dyn Fn(usize) + Sync)) {
+        self.run_as(f, true)
+    }
+
+    fn run_as(&self, f: &(dyn Fn(usize) + Sync), helped: bool) {
         let s = &*self.0.shared;
         if self.0.threads > 1 {
-            // SAFETY: only the lifetime is erased. Workers call the job only between the epoch
-            // bump below and their decrement of `pending`, and `Join` (also when `f(0)` panics)
-            // returns only once `pending` is 0, while `f` is still borrowed.
+            // SAFETY: only the lifetime is erased. Workers call the job only between entering
+            // the gate of this call's epoch and leaving it, and `Join` (also when `f(0)` panics)
+            // returns only once every worker that entered has left (and, unless `helped`, all
+            // have entered), while `f` is still borrowed.
             let job: Job = unsafe { std::mem::transmute::<&(dyn Fn(usize) + Sync), Job>(f) };
             // SAFETY: we hold `busy` and no worker is inside a call (see `Shared`).
             unsafe { *s.job.get() = Some(job) };
             s.pending.store(self.0.threads - 1, Ordering::SeqCst);
-            s.epoch.fetch_add(1, Ordering::SeqCst);
+            let epoch = s.epoch.load(Ordering::SeqCst) + 1;
+            let mode = if helped { HELPED } else { 0 };
+            s.gate.store(gate_epoch(epoch) | mode, Ordering::SeqCst);
+            s.epoch.store(epoch, Ordering::SeqCst);
             if s.sleepers.load(Ordering::SeqCst) > 0 {
                 let _g = lock(&s.wake_lock);
                 s.wake.notify_all();
             }
         }
-        let join = Join(s);
+        let join = Join { s, helped: helped && self.0.threads > 1 };
         f(0);
         drop(join);
         if let Some(payload) = lock(&s.panic).take() {
@@ -165,19 +201,40 @@ impl Acquired<'_> {
     }
 }
 
+/// The high half of [`Shared::gate`] for a call of `epoch`.
+fn gate_epoch(epoch: u64) -> u64 {
+    (epoch & u64::from(u32::MAX)) << 32
+}
+
 /// Waits for the workers' shares when dropped: after the caller's share, or while it unwinds.
-struct Join<'a>(&'a Shared);
+/// `helped`: closes the call first, then waits only for the workers inside it.
+struct Join<'a> {
+    s: &'a Shared,
+    helped: bool,
+}
+
+impl Join<'_> {
+    fn finished(&self) -> bool {
+        match self.helped {
+            true => self.s.gate.load(Ordering::SeqCst) & INSIDE == 0,
+            false => self.s.pending.load(Ordering::SeqCst) == 0,
+        }
+    }
+}
 
 impl Drop for Join<'_> {
     fn drop(&mut self) {
-        let s = self.0;
-        if s.pending.load(Ordering::Acquire) == 0 {
+        let s = self.s;
+        if self.helped {
+            s.gate.fetch_or(CLOSED, Ordering::SeqCst);
+        }
+        if self.finished() {
             return;
         }
         let start = Instant::now();
         while s.spin && start.elapsed() < SPIN {
             for _ in 0..64 {
-                if s.pending.load(Ordering::Acquire) == 0 {
+                if self.finished() {
                     return;
                 }
                 std::hint::spin_loop();
@@ -185,7 +242,7 @@ impl Drop for Join<'_> {
         }
         let mut g = lock(&s.done_lock);
         s.caller_waiting.store(true, Ordering::SeqCst);
-        while s.pending.load(Ordering::SeqCst) != 0 {
+        while !self.finished() {
             g = s.done.wait(g).unwrap_or_else(|e| e.into_inner());
         }
         s.caller_waiting.store(false, Ordering::SeqCst);
@@ -202,15 +259,37 @@ fn worker(s: &Shared, w: usize) {
         if s.shutdown.load(Ordering::SeqCst) {
             return;
         }
-        // SAFETY: published before the epoch bump we saw; alive until `pending` reaches 0.
+        let Some(helped) = enter(s, seen) else {
+            continue; // that call is closed (its caller did the work) or already over
+        };
+        // SAFETY: published before the epoch bump we saw; alive while we are inside its gate.
         let job = unsafe { (*s.job.get()).expect("a job is published with its epoch") };
         // SAFETY: as above, the job outlives this call.
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| unsafe { (*job)(w) })) {
             lock(&s.panic).get_or_insert(payload);
         }
-        if s.pending.fetch_sub(1, Ordering::SeqCst) == 1 && s.caller_waiting.load(Ordering::SeqCst) {
+        let last = match helped {
+            true => s.gate.fetch_sub(1, Ordering::SeqCst) & INSIDE == 1,
+            false => s.pending.fetch_sub(1, Ordering::SeqCst) == 1,
+        };
+        if last && s.caller_waiting.load(Ordering::SeqCst) {
             let _g = lock(&s.done_lock);
             s.done.notify_one();
+        }
+    }
+}
+
+/// Enters the call of `epoch` if it is still the current one and open; `Some(whether it is
+/// helped)` then.
+fn enter(s: &Shared, epoch: u64) -> Option<bool> {
+    let mut gate = s.gate.load(Ordering::SeqCst);
+    loop {
+        if gate & !(INSIDE | HELPED) != gate_epoch(epoch) {
+            return None;
+        }
+        match s.gate.compare_exchange_weak(gate, gate + 1, Ordering::SeqCst, Ordering::SeqCst) {
+            Ok(_) => return Some(gate & HELPED != 0),
+            Err(now) => gate = now,
         }
     }
 }
@@ -278,6 +357,48 @@ mod tests {
                 count.fetch_add(1, Ordering::Relaxed);
             });
             assert_eq!(count.into_inner(), 3, "the team works after a panic");
+        }
+    }
+    #[test]
+    fn helped_calls_run_the_callers_share_and_no_worker_twice_between_calls_that_run_all() {
+        for spin in [true, false] {
+            let team = Team::new(3, spin).unwrap();
+            let t = team.try_acquire().unwrap();
+            for call in 0..600 {
+                let runs: Vec<AtomicUsize> = (0..3).map(|_| AtomicUsize::new(0)).collect();
+                let share = |w: usize| {
+                    runs[w].fetch_add(1, Ordering::Relaxed);
+                };
+                if call % 3 == 0 {
+                    t.run(&share);
+                    assert!(runs.iter().all(|r| r.load(Ordering::Relaxed) == 1), "call {call}: every share");
+                } else {
+                    t.run_helped(&share);
+                    assert_eq!(runs[0].load(Ordering::Relaxed), 1, "call {call}: the caller's share");
+                    assert!(runs[1..].iter().all(|r| r.load(Ordering::Relaxed) <= 1), "call {call}: once at most");
+                }
+                if call % 100 == 1 {
+                    std::thread::sleep(Duration::from_millis(2)); // let the workers park: they come late
+                }
+            }
+            // A worker that joins a helped call and panics: the caller waits (bounded) for it to
+            // start, and gets the panic.
+            let started = AtomicBool::new(false);
+            let r = catch_unwind(AssertUnwindSafe(|| {
+                t.run_helped(&|w| match w {
+                    0 => {
+                        let start = Instant::now();
+                        while !started.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(30) {
+                            std::thread::yield_now();
+                        }
+                    }
+                    _ => {
+                        started.store(true, Ordering::SeqCst);
+                        panic!("on purpose");
+                    }
+                })
+            }));
+            assert!(started.into_inner() && r.is_err());
         }
     }
 }

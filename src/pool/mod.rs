@@ -333,3 +333,5 @@ pub(crate) use par::for_each_chunk_mut;
 pub(crate) use par::with_private_team;
 use par::Inner;
 pub use par::Par;
+#[cfg(test)]
+use par::PIECES_PER_BAND;

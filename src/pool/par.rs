@@ -2,7 +2,7 @@
 //! calling thread.
 
 use crate::team::Acquired;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// How a [`short`] call spreads its work: over the team's threads, the pool's, or only the
 /// calling thread.
@@ -15,6 +15,43 @@ pub(super) enum Inner<'a> {
     /// Inside the pool, of this many threads.
     Pool(usize),
     Team(&'a Acquired<'a>),
+}
+
+/// Pieces per band in [`Par::bands`]: what a thread that is held up can cost the others.
+pub(super) const PIECES_PER_BAND: usize = 8;
+
+/// The pieces of one band not started yet, `front..back`, as one word: the band's owner takes
+/// from the front, the other threads from the back. On a cache line of its own, so that the
+/// owners of neighbouring bands do not contend.
+#[repr(align(64))]
+struct PieceClaims(AtomicU64);
+
+impl PieceClaims {
+    fn new(pieces: usize) -> PieceClaims {
+        PieceClaims(AtomicU64::new(pieces as u64))
+    }
+
+    /// Claims the first piece not started, if any.
+    fn take_front(&self) -> Option<usize> {
+        self.take(|front, back| (front < back).then(|| (front, front + 1, back)))
+    }
+
+    /// Claims the last piece not started, if any.
+    fn take_back(&self) -> Option<usize> {
+        self.take(|front, back| (front < back).then(|| (back - 1, front, back - 1)))
+    }
+
+    /// `pick(front, back)` gives the piece claimed and the new `front` and `back`.
+    fn take(&self, pick: impl Fn(u64, u64) -> Option<(u64, u64, u64)>) -> Option<usize> {
+        let mut now = self.0.load(Ordering::Relaxed);
+        loop {
+            let (piece, front, back) = pick(now >> 32, now & u64::from(u32::MAX))?;
+            match self.0.compare_exchange_weak(now, front << 32 | back, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => return Some(piece as usize),
+                Err(seen) => now = seen,
+            }
+        }
+    }
 }
 
 /// A pointer to data whose disjoint parts go to different threads.
@@ -79,12 +116,28 @@ impl Par<'_> {
         }
     }
 
+    /// [`Self::broadcast`] for work that threads claim: on the team, `f(w)` for `w > 0` runs only
+    /// on the workers that start before `f(0)` has returned (`Acquired::run_helped`), so `f(0)`
+    /// must do whatever the others have not claimed; elsewhere as [`Self::broadcast`].
+    fn broadcast_helped(self, n: usize, f: impl Fn(usize) + Sync) {
+        match self.0 {
+            Inner::Team(team) => team.run_helped(&|w| {
+                if w < n.min(team.threads()) {
+                    f(w)
+                }
+            }),
+            _ => self.broadcast(n, f),
+        }
+    }
+
     /// `data` (whole units of `unit` elements) cut into one contiguous band per thread (fewer if
-    /// there are fewer units), `f(k, first unit, band k)` once for each: band `k` is units
-    /// `k * units / bands..(k + 1) * units / bands`, the same from call to call. Thread `k` starts
-    /// with band `k` (so a band's rows stay in one core's cache from call to call); a thread that
-    /// has finished its own takes the bands not started yet, so a worker that is slow to wake
-    /// (parked, or descheduled by a busy machine) costs its band's time, not the whole call's.
+    /// there are fewer units), band `k` being units `k * units / bands..(k + 1) * units / bands`,
+    /// the same from call to call, and each band into up to [`PIECES_PER_BAND`] pieces;
+    /// `f(k, first unit, piece)` once for each piece of band `k`. Thread `k` works through band
+    /// `k` front to back (so a band's rows stay in one core's cache from call to call); a thread
+    /// that has finished its own band takes the pieces not started yet of the others, from their
+    /// back. A thread that is slow to wake (parked) or descheduled (a busy machine) then holds the
+    /// call up by the piece it is in, not by its whole band.
     pub fn bands<T: Send>(self, data: &mut [T], unit: usize, f: impl Fn(usize, usize, &mut [T]) + Sync) {
         assert!(unit > 0 && data.len().is_multiple_of(unit), "bands of whole units");
         let units = data.len() / unit;
@@ -92,19 +145,26 @@ impl Par<'_> {
         if bands == 1 {
             return f(0, 0, data);
         }
+        let band_start = |k: usize| k * units / bands;
+        let pieces = |k: usize| (band_start(k + 1) - band_start(k)).min(PIECES_PER_BAND);
+        let claims: Vec<PieceClaims> = (0..bands).map(|k| PieceClaims::new(pieces(k))).collect();
         let base = SharedMut(data.as_mut_ptr());
-        let started: Vec<AtomicBool> = (0..bands).map(|_| AtomicBool::new(false)).collect();
-        self.broadcast(bands, |w| {
-            for k in (w..bands).chain(0..w) {
-                if started[k].swap(true, Ordering::Relaxed) {
-                    continue;
+        let run = |k: usize, i: usize| {
+            let (first, len) = (band_start(k), band_start(k + 1) - band_start(k));
+            let (lo, hi) = (first + i * len / pieces(k), first + (i + 1) * len / pieces(k));
+            // SAFETY: pieces are disjoint ranges of `data`, each claimed by exactly one thread
+            // (`PieceClaims`), while `data` stays mutably borrowed by this call.
+            let piece = unsafe { std::slice::from_raw_parts_mut(base.get().add(lo * unit), (hi - lo) * unit) };
+            f(k, lo, piece);
+        };
+        self.broadcast_helped(bands, |w| {
+            while let Some(i) = claims[w].take_front() {
+                run(w, i);
+            }
+            for k in (w + 1..bands).chain(0..w) {
+                while let Some(i) = claims[k].take_back() {
+                    run(k, i);
                 }
-                let (first, end) = (k * units / bands, (k + 1) * units / bands);
-                // SAFETY: bands are disjoint ranges of `data`, each taken by exactly one thread
-                // (the swap above), while `data` stays mutably borrowed by this call.
-                let band =
-                    unsafe { std::slice::from_raw_parts_mut(base.get().add(first * unit), (end - first) * unit) };
-                f(k, first, band);
             }
         });
     }
@@ -120,7 +180,7 @@ impl Par<'_> {
                 let (len, count) = (data.len(), data.len().div_ceil(chunk_len));
                 let base = SharedMut(data.as_mut_ptr());
                 let next = AtomicUsize::new(0);
-                self.broadcast(count, |_| loop {
+                self.broadcast_helped(count, |_| loop {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     if k >= count {
                         return;

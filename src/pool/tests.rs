@@ -70,3 +70,30 @@ fn thread_count_setting_is_applied_and_bounded() {
     assert_eq!(num_threads(), automatic_threads());
     assert!(num_threads() >= 1);
 }
+
+#[test]
+fn par_bands_lets_a_free_thread_take_the_rest_of_a_held_up_threads_band() {
+    // The first piece of band 1 waits until every other piece is done, which only happens if a
+    // thread other than the one in it takes band 1's other pieces (from the back).
+    let check = |par: Par<'_>| {
+        let (units, pieces) = (64, 2 * PIECES_PER_BAND);
+        let mut data = vec![0u8; units];
+        let done = AtomicUsize::new(0);
+        par.bands(&mut data, 1, |k, first, piece| {
+            if (k, first) == (1, units / 2) {
+                let start = std::time::Instant::now();
+                while done.load(Ordering::Acquire) < pieces - 1 {
+                    assert!(start.elapsed().as_secs() < 60, "band 1's other pieces waited for its held-up thread");
+                    std::thread::yield_now();
+                }
+            }
+            piece.fill(1 + k as u8);
+            done.fetch_add(1, Ordering::Release);
+        });
+        assert_eq!(done.into_inner(), pieces);
+        assert!(data.iter().enumerate().all(|(i, &x)| usize::from(x) == 1 + i / (units / 2)));
+    };
+    with_private_team(2, check);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    pool.install(|| check(Par::on_pool(2)));
+}
