@@ -32,13 +32,17 @@ pub(super) fn easy_leaves(lmo: &Lmo, par: Par<'_>, meter: &Units<'_>) -> Result<
         if b0 > last || meter.cancelled() {
             return;
         }
-        let mut sum = 0i128;
-        for b in b0..=last.min(b0 + BATCH - 1) {
-            match prime_leaves(lmo, b, true, meter) {
-                Some(s) => sum += s,
-                None => return,
-            }
-        }
+        let batch = super::with_popcnt(
+            #[inline(always)]
+            || {
+                let mut sum = 0i128;
+                for b in b0..=last.min(b0 + BATCH - 1) {
+                    sum += prime_leaves(lmo, b, true, meter)?;
+                }
+                Some(sum)
+            },
+        );
+        let Some(sum) = batch else { return };
         *total.lock().unwrap_or_else(|p| p.into_inner()) += sum;
     });
     meter.check()?;
@@ -55,6 +59,7 @@ fn primes_with_leaves(lmo: &Lmo) -> (usize, usize) {
 
 /// The trivial and easy leaves of p_b; `clustered` sums runs of equal pi(n) in one step (the
 /// plain per-leaf loop otherwise, kept as the tests' reference). `None` if cancelled.
+#[inline(always)]
 fn prime_leaves(lmo: &Lmo, b: usize, clustered: bool, meter: &Units<'_>) -> Option<i128> {
     let (x, y, a, table) = (lmo.x, lmo.y, lmo.a, &lmo.table);
     let primes = &table.primes;

@@ -71,6 +71,7 @@ impl LeafSieve {
     /// Begins the segment [low, low + len): every odd number survives, then primes 2..=`c` (the
     /// odd ones up to index `c`) are crossed off without counting, then the counters are set.
     /// The pattern is copied rather than crossed off (`low` / 2 must be a multiple of 64).
+    #[inline(always)]
     pub(super) fn begin_segment(&mut self, low: u64, primes: &[u32], c: usize) {
         debug_assert!((low / 2).is_multiple_of(64));
         self.low = low;
@@ -111,7 +112,7 @@ impl LeafSieve {
 
     /// Survivors in [low, n], for low <= n < low + len and n not below the last call's since
     /// [`rewind`](Self::rewind).
-    #[inline]
+    #[inline(always)]
     pub(super) fn count_to(&mut self, n: u64) -> u64 {
         let end = (n - self.low).div_ceil(2); // bits of the odd numbers <= n
         debug_assert!(end >= self.pos && end <= self.len() / 2);
@@ -128,7 +129,7 @@ impl LeafSieve {
 
     /// Crosses off the odd multiples of `p` (prime index `b`) in the segment, keeping the block
     /// counts and the total when `counted`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn cross_off(&mut self, b: usize, p: u64, counted: bool) {
         let end = self.low + self.len();
         let mut m = self.next[b];
@@ -164,7 +165,7 @@ fn pre_crossed(primes: &[u32]) -> Vec<u64> {
 }
 
 /// Set bits of `words` in bit positions [a, b).
-#[inline]
+#[inline(always)]
 fn popcount_range(words: &[u64], a: u64, b: u64) -> u64 {
     if a >= b {
         return 0;

@@ -80,7 +80,12 @@ pub(super) fn hard_leaves(lmo: &Lmo, par: Par<'_>, meter: &Units<'_>) -> Result<
             if u >= units.len() || meter.cancelled() {
                 return;
             }
-            let Some(sum) = unit(lmo, &mut sieve, units[u], len, meter) else { return };
+            let Some(sum) = super::with_popcnt(
+                #[inline(always)]
+                || unit(lmo, &mut sieve, units[u], len, meter),
+            ) else {
+                return;
+            };
             fold.lock().unwrap_or_else(|p| p.into_inner()).push(u, sum);
         }
     });
@@ -94,6 +99,7 @@ pub(super) fn hard_leaves(lmo: &Lmo, par: Par<'_>, meter: &Units<'_>) -> Result<
 }
 
 /// The leaves of segments [s0, s1); `None` if cancelled.
+#[inline(always)]
 fn unit(lmo: &Lmo, sieve: &mut LeafSieve, (s0, s1): (u64, u64), len: u64, meter: &Units<'_>) -> Option<UnitSum> {
     let (x, y, c, max_b) = (lmo.x, lmo.y, lmo.c, lmo.max_b);
     let primes = &lmo.table.primes;
