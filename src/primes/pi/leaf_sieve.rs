@@ -136,21 +136,27 @@ impl LeafSieve {
     /// when `counted`.
     #[inline(always)]
     pub(super) fn cross_off(&mut self, b: usize, p: u64, counted: bool) {
-        let end = self.low + self.len();
+        // Locals, not fields: the compiler cannot tell the fields from the words it writes, and
+        // would reload them at every multiple.
+        let (low, end) = (self.low, self.low + self.len());
+        let (words, blocks) = (&mut self.words[..], &mut self.blocks[..]);
+        let steps = WHEEL_STEP.map(|gap| u64::from(gap) * p);
+        let mut total = self.total;
         let mut m = self.next[b];
         let mut i = usize::from(self.wheel[b]);
         while m < end {
-            let bit = (m - self.low) / 2;
+            let bit = (m - low) / 2;
             let (w, mask) = ((bit / 64) as usize, 1u64 << (bit % 64));
             if counted {
-                let was = u32::from(self.words[w] & mask != 0);
-                self.blocks[(bit / BLOCK_BITS) as usize] -= was;
-                self.total -= u64::from(was);
+                let was = u32::from(words[w] & mask != 0);
+                blocks[(bit / BLOCK_BITS) as usize] -= was;
+                total -= u64::from(was);
             }
-            self.words[w] &= !mask;
-            m += u64::from(WHEEL_STEP[i]) * p;
+            words[w] &= !mask;
+            m += steps[i];
             i = (i + 1) % 8;
         }
+        self.total = total;
         self.next[b] = m;
         self.wheel[b] = i as u8;
     }
