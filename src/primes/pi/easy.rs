@@ -86,12 +86,12 @@ fn prime_leaves(lmo: &Lmo, b: usize, clustered: bool, meter: &Units<'_>) -> Opti
             let k_min = table.pi(xp / u64::from(primes[l])) as usize;
             let k_max = table.pi(xp / u64::from(primes[lo + 1])) as usize;
             easy += k_min as u64 * (l - lo) as u64;
-            for k in k_min + 1..=k_max {
+            for &p_k in &primes[k_min + 1..=k_max] {
                 steps += 1;
                 if steps.is_multiple_of(CHECK_EVERY) && meter.cancelled() {
                     return None;
                 }
-                let at = (table.pi(xp / u64::from(primes[k])) as usize).clamp(lo, l);
+                let at = (table.pi(xp / u64::from(p_k)) as usize).clamp(lo, l);
                 easy += (at - lo) as u64;
             }
             l = lo;
