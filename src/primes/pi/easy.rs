@@ -5,10 +5,10 @@
 //!   p_b on are left), read from the prime table.
 //!
 //! The rest (n > y) are hard leaves, summed in `s2`. While n < q, consecutive q share the same
-//! pi(n) (clustered leaves): a run of them takes one more lookup instead of one per leaf.
+//! pi(n) (clustered leaves): they are summed per value of pi(n), one lookup each.
 
 use super::tables::Lmo;
-use super::Units;
+use super::{isqrt, Units};
 use crate::pool::Par;
 use crate::Error;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,13 +32,17 @@ pub(super) fn easy_leaves(lmo: &Lmo, par: Par<'_>, meter: &Units<'_>) -> Result<
         if b0 > last || meter.cancelled() {
             return;
         }
-        let mut sum = 0i128;
-        for b in b0..=last.min(b0 + BATCH - 1) {
-            match prime_leaves(lmo, b, true, meter) {
-                Some(s) => sum += s,
-                None => return,
-            }
-        }
+        let batch = super::with_popcnt(
+            #[inline(always)]
+            || {
+                let mut sum = 0i128;
+                for b in b0..=last.min(b0 + BATCH - 1) {
+                    sum += prime_leaves(lmo, b, true, meter)?;
+                }
+                Some(sum)
+            },
+        );
+        let Some(sum) = batch else { return };
         *total.lock().unwrap_or_else(|p| p.into_inner()) += sum;
     });
     meter.check()?;
@@ -55,6 +59,7 @@ fn primes_with_leaves(lmo: &Lmo) -> (usize, usize) {
 
 /// The trivial and easy leaves of p_b; `clustered` sums runs of equal pi(n) in one step (the
 /// plain per-leaf loop otherwise, kept as the tests' reference). `None` if cancelled.
+#[inline(always)]
 fn prime_leaves(lmo: &Lmo, b: usize, clustered: bool, meter: &Units<'_>) -> Option<i128> {
     let (x, y, a, table) = (lmo.x, lmo.y, lmo.a, &lmo.table);
     let primes = &table.primes;
@@ -72,22 +77,24 @@ fn prime_leaves(lmo: &Lmo, b: usize, clustered: bool, meter: &Units<'_>) -> Opti
     let mut easy = 0u64; // sum of pi(n)
     let mut steps = 0usize;
     if clustered {
-        // q descending, n = xp / q ascending: while n < q, every q' in (xp / p_(k+1), q] has
-        // pi(xp / q') = k = pi(n).
-        while l > stop {
-            let q = u64::from(primes[l]);
-            let n = xp / q;
-            if n >= q {
-                break;
+        // The leaves with q > sqrt(xp) have n < q, so their n take few values of pi(n): with
+        // sum of pi(n) = sum over k >= 1 of #{leaves with pi(n) >= k}, and pi(xp / q) >= k iff
+        // q <= xp / p_k, i.e. l <= pi(xp / p_k), each k costs one lookup, independent of the
+        // others (no chain from one leaf's pi(n) to the next leaf).
+        let lo = (table.pi(isqrt(xp).min(top)) as usize).max(stop);
+        if l > lo {
+            let k_min = table.pi(xp / u64::from(primes[l])) as usize;
+            let k_max = table.pi(xp / u64::from(primes[lo + 1])) as usize;
+            easy += k_min as u64 * (l - lo) as u64;
+            for &p_k in &primes[k_min + 1..=k_max] {
+                steps += 1;
+                if steps.is_multiple_of(CHECK_EVERY) && meter.cancelled() {
+                    return None;
+                }
+                let at = (table.pi(xp / u64::from(p_k)) as usize).clamp(lo, l);
+                easy += (at - lo) as u64;
             }
-            steps += 1;
-            if steps.is_multiple_of(CHECK_EVERY) && meter.cancelled() {
-                return None;
-            }
-            let k = table.pi(n) as usize;
-            let end = if k < a { (table.pi(xp / u64::from(primes[k + 1])) as usize).max(stop) } else { stop };
-            easy += k as u64 * (l - end) as u64;
-            l = end;
+            l = lo;
         }
     }
     while l > stop {

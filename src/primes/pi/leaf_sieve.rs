@@ -17,8 +17,10 @@ pub(super) struct LeafSieve {
     blocks: Vec<u32>,
     total: u64,
     low: u64,
-    /// Per sieving prime (by index b): its next odd multiple not yet crossed off.
+    /// Per sieving prime (by index b): its next multiple k p not yet crossed off, k coprime to
+    /// 30, and the index of k % 30 in [`WHEEL`].
     next: Vec<u64>,
+    wheel: Vec<u8>,
     /// The running count: survivors among the first `pos` bits, of which `block_sum` are in the
     /// blocks before `block`.
     pos: u64,
@@ -42,6 +44,7 @@ impl LeafSieve {
             total: 0,
             low: 0,
             next: try_vec(max_b + 1, 0u64, "the leaf sieve's multiples")?,
+            wheel: try_vec(max_b + 1, 0u8, "the leaf sieve's multiples")?,
             pos: 0,
             count: 0,
             block: 0,
@@ -55,24 +58,26 @@ impl LeafSieve {
         self.words.len() as u64 * 128
     }
 
-    /// Starts at `low` (even): every prime's next multiple becomes its first odd multiple >= low.
+    /// Starts at `low` (even): every prime's next multiple becomes its first multiple k p >= low
+    /// with k coprime to 30 (the multiples of 2, 3 and 5 are already out, by the pattern).
     pub(super) fn start_at(&mut self, low: u64, primes: &[u32]) {
         debug_assert!(low.is_multiple_of(2));
-        for (next, &p) in self.next.iter_mut().zip(primes).skip(2) {
+        for ((next, wheel), &p) in self.next.iter_mut().zip(self.wheel.iter_mut()).zip(primes).skip(2) {
             let p = u64::from(p);
-            let mut m = low.div_ceil(p) * p;
-            if m.is_multiple_of(2) {
-                m += p;
-            }
-            *next = m;
+            let k = low.div_ceil(p);
+            let i = WHEEL_AT[(k % 30) as usize];
+            *next = (k - k % 30 + u64::from(WHEEL[i as usize])) * p;
+            *wheel = i;
         }
     }
 
     /// Begins the segment [low, low + len): every odd number survives, then primes 2..=`c` (the
     /// odd ones up to index `c`) are crossed off without counting, then the counters are set.
     /// The pattern is copied rather than crossed off (`low` / 2 must be a multiple of 64).
+    #[inline(always)]
     pub(super) fn begin_segment(&mut self, low: u64, primes: &[u32], c: usize) {
         debug_assert!((low / 2).is_multiple_of(64));
+        debug_assert!(c >= 3, "cross_off skips the multiples of 3 and 5");
         self.low = low;
         if self.pattern_c != c || self.pattern.is_empty() {
             self.pattern = pre_crossed(&primes[2..=c]);
@@ -111,7 +116,7 @@ impl LeafSieve {
 
     /// Survivors in [low, n], for low <= n < low + len and n not below the last call's since
     /// [`rewind`](Self::rewind).
-    #[inline]
+    #[inline(always)]
     pub(super) fn count_to(&mut self, n: u64) -> u64 {
         let end = (n - self.low).div_ceil(2); // bits of the odd numbers <= n
         debug_assert!(end >= self.pos && end <= self.len() / 2);
@@ -126,26 +131,54 @@ impl LeafSieve {
         self.count
     }
 
-    /// Crosses off the odd multiples of `p` (prime index `b`) in the segment, keeping the block
-    /// counts and the total when `counted`.
-    #[inline]
+    /// Crosses off the multiples of `p` (prime index `b`) in the segment that have no factor 2,
+    /// 3 or 5 besides p (the others are out already), keeping the block counts and the total
+    /// when `counted`.
+    #[inline(always)]
     pub(super) fn cross_off(&mut self, b: usize, p: u64, counted: bool) {
-        let end = self.low + self.len();
+        // Locals, not fields: the compiler cannot tell the fields from the words it writes, and
+        // would reload them at every multiple.
+        let (low, end) = (self.low, self.low + self.len());
+        let (words, blocks) = (&mut self.words[..], &mut self.blocks[..]);
+        let steps = WHEEL_STEP.map(|gap| u64::from(gap) * p);
+        let mut total = self.total;
         let mut m = self.next[b];
+        let mut i = usize::from(self.wheel[b]);
         while m < end {
-            let bit = (m - self.low) / 2;
+            let bit = (m - low) / 2;
             let (w, mask) = ((bit / 64) as usize, 1u64 << (bit % 64));
             if counted {
-                let was = u32::from(self.words[w] & mask != 0);
-                self.blocks[(bit / BLOCK_BITS) as usize] -= was;
-                self.total -= u64::from(was);
+                let was = u32::from(words[w] & mask != 0);
+                blocks[(bit / BLOCK_BITS) as usize] -= was;
+                total -= u64::from(was);
             }
-            self.words[w] &= !mask;
-            m += 2 * p;
+            words[w] &= !mask;
+            m += steps[i];
+            i = (i + 1) % 8;
         }
+        self.total = total;
         self.next[b] = m;
+        self.wheel[b] = i as u8;
     }
 }
+
+/// The residues mod 30 coprime to 30, the gaps from each to the next, and for each r < 30 the
+/// index of the first of them >= r.
+const WHEEL: [u8; 8] = [1, 7, 11, 13, 17, 19, 23, 29];
+const WHEEL_STEP: [u8; 8] = [6, 4, 2, 4, 2, 4, 6, 2];
+const WHEEL_AT: [u8; 30] = {
+    let mut at = [0u8; 30];
+    let mut r = 0;
+    while r < 30 {
+        let mut i = 0;
+        while WHEEL[i] < r as u8 {
+            i += 1;
+        }
+        at[r] = i as u8;
+        r += 1;
+    }
+    at
+};
 
 /// One period of the odd numbers free of the `primes` (odd): P = their product words, bit g
 /// (bit g % 64 of word g / 64) set iff 2 g + 1 has none of them as a factor (the primes
@@ -164,7 +197,7 @@ fn pre_crossed(primes: &[u32]) -> Vec<u64> {
 }
 
 /// Set bits of `words` in bit positions [a, b).
-#[inline]
+#[inline(always)]
 fn popcount_range(words: &[u64], a: u64, b: u64) -> u64 {
     if a >= b {
         return 0;
@@ -216,5 +249,55 @@ mod tests {
                 sieve.cross_off(b, u64::from(primes[b]), true);
             }
         }
+    }
+
+    #[test]
+    fn primes_longer_than_a_segment_and_a_late_start_match_a_plain_sieve() {
+        // Sieving primes up to ~3000 over segments of 2048 numbers, the first unit starting at
+        // segment 7 (as a thread's later unit does): multiples skip whole segments and resume
+        // across them.
+        let limit = 3000u64;
+        let mut primes = vec![0u32];
+        primes.extend((2..limit).filter(|&n| (2..n).take_while(|d| d * d <= n).all(|d| n % d != 0)).map(|n| n as u32));
+        let len = 2 * BLOCK_BITS;
+        let c = 6; // 2..13 pre-crossed
+        let max_b = primes.len() - 1;
+        let mut sieve = LeafSieve::new(len, max_b).unwrap();
+        let first = 7u64;
+        sieve.start_at(first * len, &primes);
+        let mut rng = hpkern_testkit::Rng::new(0x30a1_5eed_0c0f_fee5);
+        let mut checked = 0;
+        for seg in first..first + 9 {
+            let low = seg * len;
+            sieve.begin_segment(low, &primes, c);
+            for b in c + 1..=max_b {
+                let survives = |n: u64| primes[1..b].iter().all(|&p| !n.is_multiple_of(u64::from(p)));
+                let plain: Vec<u64> = (low..low + len)
+                    .scan(0u64, |count, n| {
+                        *count += u64::from(survives(n));
+                        Some(*count)
+                    })
+                    .collect();
+                assert_eq!(sieve.total(), plain[len as usize - 1], "segment {seg}, prime {b}");
+                // Every few primes, counts at ascending random positions (and the last one).
+                if b % 7 == 0 || b == c + 1 || b == max_b {
+                    sieve.rewind();
+                    let mut at: Vec<u64> = (0..12).map(|_| rng.next_u64() % len).collect();
+                    at.push(len - 1);
+                    at.sort_unstable();
+                    for off in at {
+                        assert_eq!(
+                            sieve.count_to(low + off),
+                            plain[off as usize],
+                            "segment {seg}, prime {b}, n {}",
+                            low + off
+                        );
+                        checked += 1;
+                    }
+                }
+                sieve.cross_off(b, u64::from(primes[b]), true);
+            }
+        }
+        assert!(checked > 1000, "only {checked} counts checked");
     }
 }

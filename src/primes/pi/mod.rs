@@ -91,6 +91,30 @@ pub(super) fn pi_scaled(x: u64, meter: &Meter, num: u64, den: u64) -> Result<u64
     pool::install(|threads| lmo::pi(x, Par::on_pool(threads), &units))?
 }
 
+/// Runs `f` compiled with the POPCNT instruction when the CPU has it and the active path
+/// ([`crate::isa`], `HPK_FORCE_ISA`) is not the scalar one: the library's baseline x86-64 build
+/// counts bits with a dozen shifts and masks, and the leaves count bits in their inner loops.
+/// What `f` calls gains only where it is inlined (the hot helpers are `#[inline(always)]`).
+#[inline(always)]
+pub(super) fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "popcnt")]
+        fn compiled<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        static POPCNT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let popcnt = *POPCNT.get_or_init(|| {
+            crate::isa::active() != crate::isa::Isa::Scalar && std::arch::is_x86_feature_detected!("popcnt")
+        });
+        if popcnt {
+            // SAFETY: the CPU has POPCNT (detected just above).
+            return unsafe { compiled(f) };
+        }
+    }
+    f()
+}
+
 /// Units [`pi_metered`]`(x)` adds to its meter.
 pub(super) fn work(x: u64) -> u64 {
     if x < LMO_FROM {

@@ -67,6 +67,7 @@ pub(super) fn hard_leaves(lmo: &Lmo, par: Par<'_>, meter: &Units<'_>) -> Result<
         s += size;
     }
     let max_b = lmo.max_b;
+    let candidates = leaf_candidates(lmo)?;
     let fold = Mutex::new(Fold { next: 0, waiting: BTreeMap::new(), before: vec![0; max_b + 1], total: 0 });
     let failed = Mutex::new(None);
     let claimed = AtomicUsize::new(0);
@@ -80,7 +81,12 @@ pub(super) fn hard_leaves(lmo: &Lmo, par: Par<'_>, meter: &Units<'_>) -> Result<
             if u >= units.len() || meter.cancelled() {
                 return;
             }
-            let Some(sum) = unit(lmo, &mut sieve, units[u], len, meter) else { return };
+            let Some(sum) = super::with_popcnt(
+                #[inline(always)]
+                || unit(lmo, &candidates, &mut sieve, units[u], len, meter),
+            ) else {
+                return;
+            };
             fold.lock().unwrap_or_else(|p| p.into_inner()).push(u, sum);
         }
     });
@@ -93,13 +99,39 @@ pub(super) fn hard_leaves(lmo: &Lmo, par: Par<'_>, meter: &Units<'_>) -> Result<
     Ok(fold.total)
 }
 
+/// The m <= y that can be a leaf's m for the primes up to sqrt(y): squarefree, least prime
+/// factor above p_c, ascending (about a fifth of the m, so the leaves' loop skips the rest
+/// without looking at them).
+fn leaf_candidates(lmo: &Lmo) -> Result<Vec<u32>, Error> {
+    let p_c = lmo.table.primes[lmo.c];
+    let keep = |v: i32| v != 0 && v.unsigned_abs() > p_c;
+    let count = lmo.mu_lpf.iter().filter(|&&v| keep(v)).count();
+    let mut candidates = Vec::new();
+    candidates
+        .try_reserve_exact(count)
+        .map_err(|_| Error::OutOfMemory("cannot allocate the hard leaves' candidates".into()))?;
+    candidates.extend(lmo.mu_lpf.iter().enumerate().filter(|&(_, &v)| keep(v)).map(|(m, _)| m as u32));
+    Ok(candidates)
+}
+
 /// The leaves of segments [s0, s1); `None` if cancelled.
-fn unit(lmo: &Lmo, sieve: &mut LeafSieve, (s0, s1): (u64, u64), len: u64, meter: &Units<'_>) -> Option<UnitSum> {
+#[inline(always)]
+fn unit(
+    lmo: &Lmo,
+    candidates: &[u32],
+    sieve: &mut LeafSieve,
+    (s0, s1): (u64, u64),
+    len: u64,
+    meter: &Units<'_>,
+) -> Option<UnitSum> {
     let (x, y, c, max_b) = (lmo.x, lmo.y, lmo.c, lmo.max_b);
     let primes = &lmo.table.primes;
     let mut counts = vec![0u64; max_b + 1];
     let mut signs = vec![0i64; max_b + 1];
     let mut sum = 0i128;
+    // Per prime up to sqrt(y): how many candidates are <= the segment's largest m (found by a
+    // search in the unit's first segment, then where the previous segment's leaves stopped).
+    let mut below = vec![usize::MAX; lmo.pi_sqrty.min(max_b) + 1];
     sieve.start_at(s0 * len, &primes[..=max_b]);
     for s in s0..s1 {
         if meter.cancelled() {
@@ -125,12 +157,21 @@ fn unit(lmo: &Lmo, sieve: &mut LeafSieve, (s0, s1): (u64, u64), len: u64, meter:
                 return None;
             }
             sieve.rewind();
-            for m in (min_m + 1..=max_m).rev() {
-                if m.is_multiple_of(CHECK_EVERY) && meter.cancelled() {
+            let mut i = below[b];
+            if i == usize::MAX {
+                i = candidates.partition_point(|&m| u64::from(m) <= max_m);
+            }
+            while i > 0 && u64::from(candidates[i - 1]) > max_m {
+                i -= 1;
+            }
+            while i > 0 && u64::from(candidates[i - 1]) > min_m {
+                i -= 1;
+                let m = u64::from(candidates[i]);
+                if i.is_multiple_of(CHECK_EVERY as usize) && meter.cancelled() {
                     return None;
                 }
                 let v = lmo.mu_lpf[m as usize];
-                if v != 0 && u64::from(v.unsigned_abs()) > p {
+                if v.unsigned_abs() as u64 > p {
                     let phi = i128::from(counts[b] + sieve.count_to(xp / m));
                     if v > 0 {
                         sum -= phi;
@@ -141,6 +182,7 @@ fn unit(lmo: &Lmo, sieve: &mut LeafSieve, (s0, s1): (u64, u64), len: u64, meter:
                     }
                 }
             }
+            below[b] = i;
             counts[b] += sieve.total();
             sieve.cross_off(b, p, true);
             b += 1;

@@ -66,7 +66,7 @@ impl PrimeTable {
     }
 
     /// pi(n), for n <= the table's limit.
-    #[inline]
+    #[inline(always)]
     pub(super) fn pi(&self, n: u64) -> u64 {
         debug_assert!(n <= self.limit);
         if n < 2 {
